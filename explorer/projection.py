@@ -1,0 +1,255 @@
+"""Project many-dimensional vectors to 2-D: PCA, UMAP or t-SNE behind one function.
+
+Small inputs never crash: one point sits at the origin, and where UMAP or t-SNE
+cannot run on so few points PCA is used instead, with a notice saying so.
+Every method is seeded and PCA's signs are fixed, so the same input gives the
+same picture in any process.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from explorer.config import (
+    METHODS,
+    METRICS,
+    TSNE_MIN_POINTS,
+    TSNE_PERPLEXITY,
+    UMAP_MIN_POINTS,
+    UMAP_NEIGHBORS,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """2-D coordinates and how they were made.
+
+    Attributes:
+        coords: ``(n, 2)`` float64 coordinates.
+        method: the method actually used (``"pca"``, ``"umap"``, ``"tsne"``,
+            or ``"identity"`` for input that was already 2-D).
+        axis_titles: titles for the x and y axes, e.g. ``"PC1 (31% of variance)"``.
+        explained_variance: PCA's share of variance per axis, else ``None``.
+        notice: a sentence for the user when the method asked for was not
+            used (too few points) or the picture is degenerate, else ``None``.
+    """
+
+    coords: NDArray[np.float64]
+    method: str
+    axis_titles: tuple[str, str]
+    explained_variance: tuple[float, float] | None = None
+    notice: str | None = None
+
+
+def _check(vectors: NDArray, method: str, metric: str) -> NDArray[np.float64]:
+    if method not in METHODS:
+        raise ValueError(
+            f"Unknown projection method {method!r}; choose one of {', '.join(METHODS)}."
+        )
+    if metric not in METRICS:
+        raise ValueError(f"Unknown metric {metric!r}; choose one of {', '.join(METRICS)}.")
+    array = np.asarray(vectors, dtype=np.float64)
+    if array.ndim != 2:
+        raise ValueError(
+            f"Expected a 2-D array of shape (phrases, dimensions), got shape {array.shape}."
+        )
+    if array.shape[0] == 0:
+        raise ValueError("No vectors to project; give at least one phrase.")
+    if not np.isfinite(array).all():
+        raise ValueError("Vectors contain NaN or infinite values; they cannot be projected.")
+    return array
+
+
+def _pca(array: NDArray[np.float64], notice: str | None = None) -> Projection:
+    n = array.shape[0]
+    if n == 1:
+        return Projection(
+            coords=np.zeros((1, 2)),
+            method="pca",
+            axis_titles=("PC1", "PC2"),
+            notice=notice
+            or "One phrase sits at the origin: add a second phrase to see a distance.",
+        )
+    centered = array - array.mean(axis=0)
+    _, singular, components = np.linalg.svd(centered, full_matrices=False)
+    variance = singular**2
+    total = float(variance.sum())
+    if total <= 1e-12:
+        return Projection(
+            coords=np.zeros((n, 2)),
+            method="pca",
+            axis_titles=("PC1", "PC2"),
+            notice="All phrases have the same vector, so they sit on one point.",
+        )
+    components = components[:2]
+    # SVD's signs are arbitrary: make each axis's largest loading positive so a
+    # picture never flips between runs or machines.
+    signs = np.sign(components[np.arange(len(components)), np.abs(components).argmax(axis=1)])
+    signs[signs == 0] = 1.0
+    components = components * signs[:, None]
+    coords = np.zeros((n, 2))
+    coords[:, : len(components)] = centered @ components.T
+    shares = [float(v / total) for v in variance[:2]] + [0.0] * (2 - len(components))
+    titles = (
+        f"PC1 ({shares[0]:.0%} of variance)",
+        f"PC2 ({shares[1]:.0%} of variance)",
+    )
+    return Projection(
+        coords=coords,
+        method="pca",
+        axis_titles=titles,
+        explained_variance=(shares[0], shares[1]),
+        notice=notice,
+    )
+
+
+def _fallback_notice(label: str, minimum: int, n: int) -> str:
+    return (
+        f"{label} needs at least {minimum} phrases, got {n}; showing PCA instead. "
+        f"Add phrases to use {label}."
+    )
+
+
+def _umap(array: NDArray[np.float64], metric: str, random_state: int) -> NDArray[np.float64]:
+    import umap  # heavy: numba compiles on the first call in a process
+
+    n = array.shape[0]
+    reducer = umap.UMAP(
+        n_components=2,
+        n_neighbors=max(2, min(UMAP_NEIGHBORS, n - 1)),
+        metric=metric,
+        random_state=random_state,
+        # Spectral init needs more points than neighbours; PCA init is exact
+        # for tiny inputs and deterministic for all.
+        init="spectral" if n > 2 * UMAP_NEIGHBORS else "pca",
+        n_jobs=1,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return np.asarray(reducer.fit_transform(array), dtype=np.float64)
+
+
+def _tsne(array: NDArray[np.float64], metric: str, random_state: int) -> NDArray[np.float64]:
+    from sklearn.manifold import TSNE
+
+    n = array.shape[0]
+    # Perplexity must stay below the number of points; a third of them keeps
+    # a few neighbours in view on small inputs.
+    perplexity = float(min(TSNE_PERPLEXITY, max(1.0, (n - 1) / 3)))
+    tsne = TSNE(
+        n_components=2,
+        perplexity=perplexity,
+        metric=metric,
+        init="pca",
+        random_state=random_state,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return np.asarray(tsne.fit_transform(array), dtype=np.float64)
+
+
+def compute_projection(
+    vectors: NDArray,
+    *,
+    method: str = "pca",
+    metric: str = "euclidean",
+    random_state: int = 0,
+) -> Projection:
+    """Project vectors to 2-D and say how.
+
+    Args:
+        vectors: ``(n, d)`` array, one row per phrase.
+        method: ``"pca"``, ``"umap"`` or ``"tsne"``.
+        metric: distance UMAP and t-SNE keep (``"euclidean"`` or ``"cosine"``);
+            PCA ignores it.
+        random_state: seed for UMAP and t-SNE.
+
+    Returns:
+        A :class:`Projection`. 2-D input comes back unchanged.
+
+    Raises:
+        ValueError: unknown method or metric, no rows, or non-finite values.
+
+    Example:
+        >>> compute_projection(np.eye(3)).coords.shape
+        (3, 2)
+        >>> compute_projection(np.eye(3), method="umap").notice
+        'UMAP needs at least 4 phrases, got 3; showing PCA instead. Add phrases to use UMAP.'
+    """
+    array = _check(vectors, method, metric)
+    n, dim = array.shape
+    if dim == 2:
+        return Projection(coords=array.copy(), method="identity", axis_titles=("x", "y"))
+    if dim < 2:
+        raise ValueError(f"Vectors must have at least 2 dimensions, got {dim}.")
+    if method == "pca" or n == 1:
+        return _pca(array)
+    minimum = UMAP_MIN_POINTS if method == "umap" else TSNE_MIN_POINTS
+    label = METHODS[method]
+    if n < minimum:
+        notice = _fallback_notice(label, minimum, n)
+        logger.info(notice)
+        return _pca(array, notice)
+    if method == "umap":
+        with _umap_lock:
+            coords = _umap(array, metric, random_state)
+    else:
+        coords = _tsne(array, metric, random_state)
+    return Projection(coords=coords, method=method, axis_titles=(f"{label} 1", f"{label} 2"))
+
+
+def project(
+    vectors: NDArray,
+    *,
+    method: str = "pca",
+    random_state: int = 0,
+    metric: str = "euclidean",
+) -> NDArray[np.float64]:
+    """Project vectors to ``(n, 2)`` coordinates.
+
+    A notice (fallback to PCA on tiny inputs) is logged; use
+    :func:`compute_projection` to get it with the coordinates.
+
+    Example:
+        >>> project(np.array([[1.0, 2.0, 3.0]])).tolist()
+        [[0.0, 0.0]]
+    """
+    return compute_projection(
+        vectors, method=method, metric=metric, random_state=random_state
+    ).coords
+
+
+_umap_lock = threading.Lock()
+_umap_warm = threading.Event()
+
+
+def warm_up_umap() -> None:
+    """Compile UMAP's numba code once per process (about 10 s on 2 cores).
+
+    Later calls return at once, so a user's first UMAP map is quick.
+    """
+    if _umap_warm.is_set():
+        return
+    with _umap_lock:
+        if _umap_warm.is_set():
+            return
+        rng = np.random.default_rng(0)
+        # Both code paths: PCA init (small inputs) and spectral init.
+        for size in (UMAP_MIN_POINTS + 4, 4 * UMAP_NEIGHBORS):
+            sample = rng.normal(size=(size, 8))
+            for metric in METRICS:
+                _umap(sample, metric, 0)
+        _umap_warm.set()
+
+
+def umap_is_warm() -> bool:
+    """Whether :func:`warm_up_umap` has finished in this process."""
+    return _umap_warm.is_set()

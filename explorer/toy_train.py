@@ -1,0 +1,163 @@
+"""Fit the toy model's two heads and write ``explorer/data/toy_weights.npz``.
+
+Run ``python -m explorer.toy_train`` after editing ``toy_phrases.csv``. The fit
+is deterministic: the same phrases give the same weights on any machine (up to
+float rounding), which a test checks against the shipped file.
+
+How: each axis is a ridge regression from the MiniLM embedding to
+``arctanh(0.9 * label)``; held-out (cross-validated) predictions then fit a
+linear calibration ``scale * raw + offset`` so that ``tanh`` of it spreads
+unseen phrases over the square instead of shrinking them towards 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from explorer.models import DATA_DIR, TOY_WEIGHTS, Embedder, load_model
+
+TRAINING_SET = DATA_DIR / "toy_phrases.csv"
+VALIDATION_SET = DATA_DIR / "toy_validation.csv"
+#: Ridge penalties tried by leave-one-out cross-validation.
+ALPHAS = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
+#: Labels of ±1 map to tanh targets of ±0.9, which keeps arctanh finite.
+TARGET_SQUASH = 0.9
+FOLDS = 5
+
+
+@dataclass(frozen=True)
+class LabelledPhrases:
+    """Phrases with graded labels in [-1, 1]: ``labels[:, 0]`` formality, ``[:, 1]`` sentiment."""
+
+    texts: list[str]
+    labels: NDArray[np.float64]
+    registers: list[str]
+
+
+def load_labelled(path: Path = TRAINING_SET) -> LabelledPhrases:
+    """Read a ``text,formality,sentiment,register`` CSV."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    if not rows:
+        raise ValueError(f"{path} holds no rows.")
+    labels = np.array([[float(r["formality"]), float(r["sentiment"])] for r in rows])
+    if np.abs(labels).max() > 1:
+        raise ValueError(f"{path}: labels must lie in [-1, 1].")
+    return LabelledPhrases(
+        texts=[r["text"] for r in rows], labels=labels, registers=[r["register"] for r in rows]
+    )
+
+
+@dataclass(frozen=True)
+class ToyWeights:
+    """The toy model's parameters (see :class:`explorer.models.ToyEmbedder`)."""
+
+    coef: NDArray[np.float64]  # (dim, 2)
+    intercept: NDArray[np.float64]  # (2,)
+    scale: NDArray[np.float64]  # (2,)
+    offset: NDArray[np.float64]  # (2,)
+
+    def predict(self, vectors: NDArray) -> NDArray[np.float64]:
+        """Place base-model vectors on the square."""
+        return np.tanh(self.scale * (vectors @ self.coef + self.intercept) + self.offset)
+
+    def save(self, path: Path = TOY_WEIGHTS) -> None:
+        np.savez(
+            path,
+            coef=self.coef.astype(np.float32),
+            intercept=self.intercept.astype(np.float32),
+            scale=self.scale.astype(np.float32),
+            offset=self.offset.astype(np.float32),
+        )
+
+
+def _targets(labels: NDArray) -> NDArray[np.float64]:
+    return np.arctanh(TARGET_SQUASH * np.asarray(labels, dtype=np.float64))
+
+
+def _folds(n: int) -> NDArray[np.int64]:
+    return np.random.default_rng(0).permutation(n) % FOLDS
+
+
+def _fit_raw(vectors: NDArray, labels: NDArray):
+    from sklearn.linear_model import RidgeCV
+
+    return RidgeCV(alphas=ALPHAS).fit(vectors, _targets(labels))
+
+
+def fit_heads(vectors: NDArray, labels: NDArray) -> ToyWeights:
+    """Fit both heads and their calibration on ``(n, dim)`` vectors and ``(n, 2)`` labels."""
+    vectors = np.asarray(vectors, dtype=np.float64)
+    targets = _targets(labels)
+    folds = _folds(len(vectors))
+    held_out = np.empty_like(targets)
+    for fold in range(FOLDS):
+        test = folds == fold
+        held_out[test] = _fit_raw(vectors[~test], labels[~test]).predict(vectors[test])
+    scale = np.empty(2)
+    offset = np.empty(2)
+    for axis in range(2):
+        # Regress targets on held-out predictions: undoes the ridge shrinkage.
+        slope, intercept = np.polyfit(held_out[:, axis], targets[:, axis], 1)
+        scale[axis], offset[axis] = slope, intercept
+    ridge = _fit_raw(vectors, labels)
+    return ToyWeights(
+        coef=ridge.coef_.T.copy(), intercept=ridge.intercept_.copy(), scale=scale, offset=offset
+    )
+
+
+def quadrant_accuracy(predicted: NDArray, labels: NDArray) -> float:
+    """Share of phrases with a quadrant (both labels non-zero) placed in it."""
+    labels = np.asarray(labels)
+    has_quadrant = (labels != 0).all(axis=1)
+    if not has_quadrant.any():
+        raise ValueError("No phrase has a quadrant (both labels non-zero).")
+    right = (np.sign(predicted[has_quadrant]) == np.sign(labels[has_quadrant])).all(axis=1)
+    return float(right.mean())
+
+
+def cross_validated_predictions(vectors: NDArray, labels: NDArray) -> NDArray[np.float64]:
+    """Predictions for each phrase from a model fitted without its fold."""
+    vectors = np.asarray(vectors, dtype=np.float64)
+    folds = _folds(len(vectors))
+    predicted = np.empty((len(vectors), 2))
+    for fold in range(FOLDS):
+        test = folds == fold
+        predicted[test] = fit_heads(vectors[~test], labels[~test]).predict(vectors[test])
+    return predicted
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Fit the heads on the training set, write the weights, report quality."""
+    from scipy.stats import spearmanr
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=TOY_WEIGHTS, help="weights file to write")
+    args = parser.parse_args(argv)
+    base: Embedder = load_model("minilm")
+    train = load_labelled(TRAINING_SET)
+    train_vectors = base.encode(train.texts)
+    weights = fit_heads(train_vectors, train.labels)
+    weights.save(args.out)
+    print(f"wrote {args.out} from {len(train.texts)} phrases")
+    cv = cross_validated_predictions(train_vectors, train.labels)
+    print(f"training set, 5-fold held-out quadrant accuracy: {quadrant_accuracy(cv, train.labels):.3f}")
+    if VALIDATION_SET.exists():
+        valid = load_labelled(VALIDATION_SET)
+        predicted = weights.predict(base.encode(valid.texts))
+        print(f"validation set ({len(valid.texts)} phrases never trained on):")
+        print(f"  quadrant accuracy: {quadrant_accuracy(predicted, valid.labels):.3f}")
+        for axis, name in enumerate(("formality", "sentiment")):
+            rho = spearmanr(predicted[:, axis], valid.labels[:, axis]).statistic
+            print(f"  {name}: Spearman rank correlation with labels {rho:.3f}")
+        print(f"  spread: mean |x| {np.abs(predicted[:, 0]).mean():.2f}, mean |y| {np.abs(predicted[:, 1]).mean():.2f}")
+
+
+if __name__ == "__main__":
+    main()

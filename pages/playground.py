@@ -1,0 +1,183 @@
+"""Playground: type phrases, see them as points, read the distances."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from explorer.config import BUILTIN_MODELS, MAX_PHRASES, METHODS, METRICS
+from explorer.figures import scene_figure
+from explorer.phrases import parse_phrases, shorten
+from explorer.presets import ARTICLE_PHRASES, PRESETS
+from explorer.scene import build_scene
+from explorer.st_cache import get_model
+
+TEXT_KEY = "phrases_text"
+FOCUS_KEY = "focus"
+CHART_KEY = "map"
+
+
+def load_preset(name: str) -> None:
+    """Button callback: put a preset's phrases in the text area and pick its model."""
+    _, phrases, model = PRESETS[name]
+    st.session_state[TEXT_KEY] = "\n".join(phrases)
+    st.session_state["model"] = model
+    st.session_state[FOCUS_KEY] = None
+
+
+def select_from_chart() -> None:
+    """Chart callback: a click on a phrase's point makes it the focus phrase."""
+    event = st.session_state.get(CHART_KEY) or {}
+    points = (event.get("selection") or {}).get("points") or []
+    for point in points:
+        phrase = point.get("customdata")
+        if isinstance(phrase, list):
+            phrase = phrase[0] if phrase else None
+        if isinstance(phrase, int) and phrase in range(len(st.session_state.get("_phrases", []))):
+            st.session_state[FOCUS_KEY] = st.session_state["_phrases"][phrase]
+            return
+    st.session_state[FOCUS_KEY] = None
+
+
+st.title("📍 Embedding Playground")
+st.markdown(
+    "An embedding is a **coordinate**: a model turns each phrase into a point, and "
+    "**distance = similarity**. Type phrases, one per line, and see where they land."
+)
+
+buttons = st.columns(len(PRESETS) + 2)
+for column, (name, (label, _, _)) in zip(buttons, PRESETS.items(), strict=False):
+    column.button(label, key=f"preset_{name}", on_click=load_preset, args=(name,))
+
+st.session_state.setdefault(TEXT_KEY, "\n".join(ARTICLE_PHRASES))
+left, right = st.columns([3, 2])
+with left:
+    text = st.text_area(
+        f"Phrases, one per line (up to {MAX_PHRASES}); Ctrl+Enter applies",
+        height=170,
+        key=TEXT_KEY,
+        persist_state="session",
+    )
+with right:
+    model_name = st.radio(
+        "Model",
+        list(BUILTIN_MODELS),
+        format_func=BUILTIN_MODELS.get,
+        key="model",
+        persist_state="session",
+    )
+    real = model_name != "toy"
+    method = st.selectbox(
+        "Projection to 2-D",
+        list(METHODS),
+        format_func=METHODS.get,
+        key="method",
+        disabled=not real,
+        help="The real model has 384 dimensions; a projection draws a 2-D shadow of them. "
+        "The toy model is already 2-D.",
+        persist_state="session",
+    )
+    metric = st.radio(
+        "Distance",
+        list(METRICS),
+        format_func=METRICS.get,
+        key="metric",
+        horizontal=True,
+        disabled=not real,
+        help="Euclidean: straight-line distance. Cosine: 1 − cosine similarity "
+        "(0 = same direction). The toy model uses Euclidean distance on its plane, as the article does.",
+        persist_state="session",
+    )
+    line_distances = st.radio(
+        "Numbers on the lines",
+        ["model", "map"],
+        format_func={
+            "model": "true distance (all 384 dimensions)",
+            "map": "distance as drawn (2-D)",
+        }.get,
+        key="line_distances",
+        horizontal=True,
+        disabled=not real,
+        persist_state="session",
+    )
+
+parsed = parse_phrases(text)
+for note in parsed.notes:
+    st.warning(note, icon="✂️")
+if not parsed.phrases:
+    st.info("Type at least one phrase, one per line, or load a preset above.", icon="✏️")
+    st.stop()
+
+phrases = parsed.phrases
+st.session_state["_phrases"] = phrases
+if st.session_state.get(FOCUS_KEY) not in phrases:
+    st.session_state[FOCUS_KEY] = None
+focus = st.selectbox(
+    "Ask about a phrase (or click its point)",
+    [None, *phrases],
+    format_func=lambda p: "— the last phrase —" if p is None else shorten(p, 80),
+    key=FOCUS_KEY,
+)
+selected = None if focus is None else phrases.index(focus)
+
+try:
+    model = get_model(model_name)
+    scene = build_scene(
+        phrases,
+        model=model,
+        method=method if real else "pca",
+        metric=metric if real else "euclidean",
+        selected=selected,
+        line_distances=line_distances if real else "model",
+    )
+except ValueError as error:
+    st.error(str(error))
+    st.stop()
+
+for notice in scene.notices:
+    st.info(notice, icon="ℹ️")
+if len(phrases) == 1:
+    st.info("One phrase is one point: add a second phrase to see a distance.", icon="➕")
+
+answer = scene.answer_text()
+if answer:
+    st.markdown(f"#### {answer}")
+
+chart_column, table_column = st.columns([3, 2])
+with chart_column:
+    st.plotly_chart(
+        scene_figure(scene),
+        key=CHART_KEY,
+        on_select=select_from_chart,
+        selection_mode="points",
+        config={"displaylogo": False, "scrollZoom": True},
+    )
+    if scene.is_projected:
+        st.caption(
+            f"Each d= on a line is the {scene.line_space}. "
+            "The projected axes carry no meaning: only closeness does, and the 2-D picture "
+            "distorts it. The table compares true and drawn distances."
+        )
+    else:
+        st.caption(
+            "Toy model: x = casual → formal, y = negative → positive. The map is the whole "
+            "space, so each d= is exactly the length of its line."
+        )
+    if len(phrases) > 6:
+        st.caption(
+            "With more than 6 phrases, lines join each phrase to its nearest neighbour; "
+            "click a point (or pick it above) to draw its distances to all others."
+        )
+with table_column:
+    if len(phrases) > 1:
+        title = "Distances between pairs"
+        st.markdown(f"**{title}** ({scene.true_space}{'; and as drawn' if scene.is_projected else ''})")
+        st.dataframe(
+            scene.pair_table(),
+            hide_index=True,
+            height=min(560, 38 + 35 * len(phrases) * (len(phrases) - 1) // 2),
+            column_config={
+                "phrase A": st.column_config.TextColumn(width="medium"),
+                "phrase B": st.column_config.TextColumn(width="medium"),
+            },
+            key="pairs",
+        )

@@ -1,0 +1,28 @@
+"""Shared fixtures: one real packaged model per test session."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import explorer  # noqa: E402
+from explorer.presets import ARTICLE_PHRASES  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def minilm() -> explorer.Embedder:
+    """The real all-MiniLM-L6-v2, loaded once (explorer.load_model shares instances)."""
+    return explorer.load_model("minilm")
+
+
+@pytest.fixture(scope="session")
+def toy(minilm: explorer.Embedder) -> explorer.Embedder:
+    return explorer.load_model("toy")
+
+
+@pytest.fixture(scope="session")
+def article_phrases() -> list[str]:
+    return list(ARTICLE_PHRASES)

@@ -1,0 +1,174 @@
+"""Figure JSON: points, dashed lines and d= labels equal to the computed distances."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+import pytest
+
+import explorer
+from explorer.config import ALL_PAIRS_MAX, LABELLED_LINES_MAX
+from explorer.distances import distances
+from explorer.figures import LINE_TRACE, POINTS_TRACE, scene_figure
+from explorer.scene import build_scene, choose_lines
+
+ANIMALS = ["a cat", "a kitten", "a dog", "a truck", "a lorry", "a bus", "soup", "bread"]
+
+
+def _traces(fig, name):
+    return [t for t in fig.to_dict()["data"] if t.get("name") == name]
+
+
+def _labels(fig):
+    return [a["text"] for a in fig.to_dict()["layout"].get("annotations", []) if a["text"].startswith("d=")]
+
+
+def test_three_phrases_give_three_points_three_lines_and_their_distances(minilm) -> None:
+    phrases = ["a cat", "a dog", "a truck"]
+    fig = explorer.plot(phrases, model="minilm", metric="cosine")
+    (points,) = _traces(fig, POINTS_TRACE)
+    assert len(points["x"]) == 3
+    assert points["text"] == phrases
+    lines = _traces(fig, LINE_TRACE)
+    assert len(lines) == 3
+    assert all(line["line"]["dash"] == "dash" for line in lines)
+    true = distances(minilm.encode(phrases), metric="cosine")
+    assert sorted(_labels(fig)) == sorted(f"d={true[i, j]:.2f}" for i, j in combinations(range(3), 2))
+    for line in lines:
+        i, j = line["meta"]["pair"]
+        assert line["meta"]["distance"] == pytest.approx(true[i, j])
+
+
+def test_points_are_drawn_at_the_projected_coordinates(minilm) -> None:
+    scene = build_scene(ANIMALS[:5], model=minilm)
+    (points,) = _traces(scene_figure(scene), POINTS_TRACE)
+    assert np.allclose(np.column_stack([points["x"], points["y"]]), scene.coords)
+    assert np.allclose(scene.coords, explorer.project(minilm.encode(ANIMALS[:5])))
+
+
+def test_toy_figure_is_the_fixed_square_with_named_axes_and_quadrants(toy) -> None:
+    fig = explorer.plot(["Good morning, Sir.", "lol ok"], model="toy")
+    layout = fig.to_dict()["layout"]
+    assert layout["xaxis"]["title"]["text"] == "casual → formal"
+    assert layout["yaxis"]["title"]["text"] == "negative → positive"
+    assert layout["xaxis"]["range"] == layout["yaxis"]["range"] == [-1.12, 1.12]
+    quadrant_labels = {a["text"] for a in layout["annotations"] if a.get("name") == "quadrant"}
+    assert quadrant_labels == {
+        "formal · positive", "casual · positive", "casual · negative", "formal · negative",
+    }  # fmt: skip
+    assert layout["yaxis"]["scaleanchor"] == "x"
+    (points,) = _traces(fig, POINTS_TRACE)
+    assert np.allclose(np.column_stack([points["x"], points["y"]]), toy.encode(["Good morning, Sir.", "lol ok"]))
+    assert "on the plane" in layout["title"]["subtitle"]["text"]
+
+
+def test_real_figure_names_its_space_and_its_projection(minilm) -> None:
+    layout = explorer.plot(ANIMALS[:4], model="minilm").to_dict()["layout"]
+    assert layout["xaxis"]["title"]["text"].startswith("PC1 (")
+    assert layout["xaxis"]["title"]["text"].endswith("% of variance)")
+    assert "all-MiniLM-L6-v2 (384 dimensions) projected to 2-D with PCA" in layout["title"]["text"]
+    assert "euclidean distance in all 384 dimensions" in layout["title"]["subtitle"]["text"]
+    assert "Projected axes carry no meaning" in layout["title"]["subtitle"]["text"]
+
+
+def test_labels_can_give_the_distance_as_drawn(minilm) -> None:
+    scene = build_scene(ANIMALS[:3], model=minilm, line_distances="map")
+    fig = scene_figure(scene)
+    expected = [f"d={scene.map_distances[i, j]:.2f}" for i, j in scene.labelled]
+    assert _labels(fig) == expected
+    assert "as drawn in 2-D" in fig.layout.title.subtitle.text
+
+
+def test_up_to_six_phrases_every_pair_is_joined(minilm) -> None:
+    scene = build_scene(ANIMALS[:ALL_PAIRS_MAX], model=minilm)
+    assert len(_traces(scene_figure(scene), LINE_TRACE)) == 15
+
+
+def test_more_phrases_join_each_to_its_nearest_neighbour(minilm) -> None:
+    scene = build_scene(ANIMALS, model=minilm)
+    nearest = explorer.nearest(scene.true_distances)
+    expected = {tuple(sorted((i, int(j)))) for i, j in enumerate(nearest)}
+    assert set(scene.lines) == expected
+    fig = scene_figure(scene)
+    assert len(_traces(fig, LINE_TRACE)) == len(expected)
+    assert len(_labels(fig)) == len(expected)
+
+
+def test_a_selected_phrase_is_joined_to_all_others(minilm) -> None:
+    phrases = [f"{word} number {i}" for i, word in enumerate(["cat", "dog", "car", "tea"] * 4)]
+    scene = build_scene(phrases, model=minilm, selected=2)
+    fig = scene_figure(scene)
+    lines = _traces(fig, LINE_TRACE)
+    assert len(lines) == len(phrases) - 1
+    assert all(2 in line["meta"]["pair"] for line in lines)
+    order = explorer.nearest_neighbors(scene.true_distances, 2)
+    assert _labels(fig) == [f"d={scene.true_distances[2, j]:.2f}" for j in order[:LABELLED_LINES_MAX]]
+    (points,) = _traces(fig, POINTS_TRACE)
+    assert points["marker"]["size"][2] > points["marker"]["size"][0]
+
+
+def test_html_in_phrases_is_shown_literally(toy) -> None:
+    phrases = ["<b>bold</b>", "<script>alert(1)</script>", '<img src=x onerror="alert(1)">']
+    fig = explorer.plot(phrases, model="toy")
+    (points,) = _traces(fig, POINTS_TRACE)
+    assert points["text"][0] == "&lt;b&gt;bold&lt;/b&gt;"
+    assert points["text"][1].startswith("&lt;script&gt;")
+    assert points["text"][2] == '&lt;img src=x onerror="alert(1)"&gt;'
+    for text in [*points["text"], *points["hovertext"]]:
+        assert "<script" not in text and "<img" not in text and "<b>bold" not in text
+
+
+def test_long_phrases_get_short_labels_and_longer_hovers(toy) -> None:
+    long = "a very long phrase " * 100
+    (points,) = _traces(explorer.plot([long, "short"], model="toy"), POINTS_TRACE)
+    assert len(points["text"][0]) <= 32 and points["text"][0].endswith("…")
+    assert len(points["hovertext"][0]) < 400
+
+
+def test_one_phrase_draws_one_point_and_no_lines(toy) -> None:
+    fig = explorer.plot(["alone"], model="toy")
+    assert len(_traces(fig, POINTS_TRACE)[0]["x"]) == 1
+    assert _traces(fig, LINE_TRACE) == []
+
+
+def test_choose_lines_rules() -> None:
+    matrix = distances(np.arange(8)[:, None] * np.ones((1, 2)))
+    lines, labelled = choose_lines(matrix, None)
+    assert lines == labelled == [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 6), (6, 7)]
+    lines, labelled = choose_lines(matrix, 0)
+    assert lines == [(0, j) for j in range(1, 8)]
+    assert labelled == lines[:LABELLED_LINES_MAX]
+
+
+def test_scene_errors_are_clear(toy) -> None:
+    with pytest.raises(ValueError, match="No phrases given"):
+        build_scene([], model=toy)
+    with pytest.raises(ValueError, match="Selected phrase 5 does not exist; there are 2 phrases"):
+        build_scene(["a", "b"], model=toy, selected=5)
+    with pytest.raises(ValueError, match="Give phrases as a list"):
+        explorer.plot("a cat")
+
+
+def test_pair_table_compares_true_and_drawn_distances(minilm) -> None:
+    scene = build_scene(ANIMALS[:4], model=minilm, metric="cosine")
+    table = scene.pair_table()
+    assert list(table.columns) == [
+        "phrase A", "phrase B", "true distance", "drawn in 2-D", "rank (true)", "rank (drawn)",
+    ]  # fmt: skip
+    assert len(table) == 6
+    assert table["true distance"].is_monotonic_increasing
+    first = table.iloc[0]
+    i, j = ANIMALS.index(first["phrase A"]), ANIMALS.index(first["phrase B"])
+    assert first["true distance"] == pytest.approx(scene.true_distances[i, j])
+    assert first["drawn in 2-D"] == pytest.approx(np.linalg.norm(scene.coords[i] - scene.coords[j]))
+
+
+def test_answer_text_names_the_nearest_and_the_margin(toy) -> None:
+    scene = build_scene(["[a](x)", "b", "c"], model=toy)
+    answer = scene.answer()
+    text = scene.answer_text()
+    assert text.startswith("Nearest to **“c”** is **")
+    assert f"d={answer.distance:.2f} (euclidean distance on the plane)" in text
+    assert f"{answer.ratio:.1f}× as far" in text
+    assert build_scene(["only"], model=toy).answer_text() is None
