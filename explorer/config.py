@@ -11,8 +11,12 @@ MAX_PHRASES = 200
 #: most 256 word pieces, about 1,000 characters of English). Longer phrases are
 #: truncated for the model, with a note; the user's text is kept as typed.
 MAX_PHRASE_CHARS = 1_000
-#: Characters of a phrase shown as its label on the map (the hover shows more).
+#: Characters of a phrase quoted in notes and messages.
 LABEL_CHARS = 32
+#: A phrase's label on the map wraps at this width, over at most LABEL_LINES
+#: lines; longer phrases end with "…" (the hover shows more).
+LABEL_WIDTH = 26
+LABEL_LINES = 2
 #: Characters of a phrase shown in hover text and tables.
 HOVER_CHARS = 300
 

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from numpy.typing import NDArray
 
 from explorer.config import HOVER_CHARS, LABEL_CHARS, METHODS, MODEL_TITLES
-from explorer.phrases import escape, shorten
+from explorer.phrases import escape, shorten, wrap_label
 from explorer.scene import Scene
 
 #: One colour per phrase, by position; the same phrase list gives the same colours.
@@ -30,6 +30,16 @@ QUADRANTS = (
     ((0, 1), (-1, 0), "rgba(31, 119, 180, 0.07)", "formal · negative"),
 )
 TOY_RANGE = (-1.12, 1.12)
+
+
+def point_label(phrase: str) -> str:
+    """A phrase's label on the map: escaped, wrapped over at most two lines.
+
+    Example:
+        >>> point_label("<b>hi</b>")
+        '&lt;b&gt;hi&lt;/b&gt;'
+    """
+    return "<br>".join(escape(line) for line in wrap_label(phrase))
 
 
 def phrase_color(index: int) -> str:
@@ -104,7 +114,8 @@ def scene_figure(scene: Scene, *, height: int = 620) -> go.Figure:
     for i, j in scene.lines:
         (xi, yi), (xj, yj) = coords[i], coords[j]
         d = scene.line_distance(i, j)
-        pair = f"{escape(shorten(scene.phrases[i], LABEL_CHARS))} ↔ {escape(shorten(scene.phrases[j], LABEL_CHARS))}"
+        first, second = (escape(shorten(scene.phrases[k], LABEL_CHARS)) for k in (i, j))
+        pair = f"{first} ↔ {second}"
         detail = f"{pair}<br>{scene.true_space}: {scene.true_distances[i, j]:.3f}"
         if scene.is_projected:
             detail += f"<br>Euclidean distance as drawn in 2-D: {scene.map_distances[i, j]:.3f}"
@@ -138,7 +149,7 @@ def scene_figure(scene: Scene, *, height: int = 620) -> go.Figure:
             )
 
     n = len(scene.phrases)
-    labels = [escape(shorten(p, LABEL_CHARS)) for p in scene.phrases]
+    labels = [point_label(p) for p in scene.phrases]
     hovers = []
     for i, phrase in enumerate(scene.phrases):
         where = f"({coords[i, 0]:.2f}, {coords[i, 1]:.2f})"

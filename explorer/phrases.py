@@ -7,10 +7,11 @@ typed, and the notes say which lines were skipped, merged or cut for the model.
 from __future__ import annotations
 
 import html
+import textwrap
 import unicodedata
 from dataclasses import dataclass, field
 
-from explorer.config import LABEL_CHARS, MAX_PHRASE_CHARS, MAX_PHRASES
+from explorer.config import LABEL_CHARS, LABEL_LINES, LABEL_WIDTH, MAX_PHRASE_CHARS, MAX_PHRASES
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,25 @@ def shorten(phrase: str, limit: int) -> str:
     flat = " ".join(phrase.split())
     if len(flat) <= limit:
         return flat
-    return flat[: limit - 1].rstrip() + "…"
+    cut = flat[: limit - 1]
+    if " " in cut[limit // 2 :]:  # end at a word boundary when one is near
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip() + "…"
+
+
+def wrap_label(phrase: str, *, width: int = LABEL_WIDTH, max_lines: int = LABEL_LINES) -> list[str]:
+    """Wrap a phrase into at most ``max_lines`` lines of ``width`` characters.
+
+    Example:
+        >>> wrap_label("lessgo we are so back guys wgmi", width=12)
+        ['lessgo we', 'are so…']
+    """
+    lines = textwrap.wrap(" ".join(phrase.split()), width=width) or [""]
+    if len(lines) <= max_lines:
+        return lines
+    kept = lines[:max_lines]
+    kept[-1] = shorten(kept[-1] + " " + lines[max_lines], width)
+    return kept
 
 
 def escape(text: str) -> str:

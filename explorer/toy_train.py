@@ -147,7 +147,8 @@ def main(argv: list[str] | None = None) -> None:
     weights.save(args.out)
     print(f"wrote {args.out} from {len(train.texts)} phrases")
     cv = cross_validated_predictions(train_vectors, train.labels)
-    print(f"training set, 5-fold held-out quadrant accuracy: {quadrant_accuracy(cv, train.labels):.3f}")
+    accuracy = quadrant_accuracy(cv, train.labels)
+    print(f"training set, 5-fold held-out quadrant accuracy: {accuracy:.3f}")
     if VALIDATION_SET.exists():
         valid = load_labelled(VALIDATION_SET)
         predicted = weights.predict(base.encode(valid.texts))
@@ -156,7 +157,8 @@ def main(argv: list[str] | None = None) -> None:
         for axis, name in enumerate(("formality", "sentiment")):
             rho = spearmanr(predicted[:, axis], valid.labels[:, axis]).statistic
             print(f"  {name}: Spearman rank correlation with labels {rho:.3f}")
-        print(f"  spread: mean |x| {np.abs(predicted[:, 0]).mean():.2f}, mean |y| {np.abs(predicted[:, 1]).mean():.2f}")
+        spread_x, spread_y = np.abs(predicted).mean(axis=0)
+        print(f"  spread: mean |x| {spread_x:.2f}, mean |y| {spread_y:.2f}")
 
 
 if __name__ == "__main__":

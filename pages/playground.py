@@ -84,7 +84,8 @@ with right:
         horizontal=True,
         disabled=not real,
         help="Euclidean: straight-line distance. Cosine: 1 − cosine similarity "
-        "(0 = same direction). The toy model uses Euclidean distance on its plane, as the article does.",
+        "(0 = same direction). The toy model uses Euclidean distance on its plane, "
+        "as the article does.",
         persist_state="session",
     )
     line_distances = st.radio(
@@ -170,7 +171,9 @@ with chart_column:
 with table_column:
     if len(phrases) > 1:
         title = "Distances between pairs"
-        st.markdown(f"**{title}** ({scene.true_space}{'; and as drawn' if scene.is_projected else ''})")
+        st.markdown(
+            f"**{title}** ({scene.true_space}{'; and as drawn' if scene.is_projected else ''})"
+        )
         st.dataframe(
             scene.pair_table(),
             hide_index=True,

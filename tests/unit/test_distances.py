@@ -21,7 +21,9 @@ def test_cosine_is_one_minus_cosine_similarity() -> None:
 
 
 def test_unknown_metric_and_zero_vectors_are_refused() -> None:
-    with pytest.raises(ValueError, match="Unknown metric 'manhattan'; choose one of euclidean, cosine"):
+    with pytest.raises(
+        ValueError, match="Unknown metric 'manhattan'; choose one of euclidean, cosine"
+    ):
         distances([[0, 1]], metric="manhattan")
     with pytest.raises(ValueError, match="undefined for an all-zero vector"):
         distances([[0, 0], [1, 1]], metric="cosine")

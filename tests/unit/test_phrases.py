@@ -50,7 +50,7 @@ def test_a_very_long_phrase_is_kept_but_truncated_for_the_model() -> None:
     assert parsed.phrases[1] == long.strip()
     assert parsed.truncated == [1]
     assert parsed.notes == [
-        f"Phrase 2 (“word word word word word word w…”) has 9,999 characters; "
+        f"Phrase 2 (“word word word word word word…”) has 9,999 characters; "
         f"the model reads only its first {MAX_PHRASE_CHARS:,}."
     ]
     assert len(model_text(parsed.phrases[1])) == MAX_PHRASE_CHARS

@@ -28,7 +28,8 @@ def test_too_few_points_fall_back_to_pca_with_a_notice(method, n) -> None:
     label = {"umap": "UMAP", "tsne": "t-SNE"}[method]
     assert result.method == "pca"
     assert result.notice == (
-        f"{label} needs at least 4 phrases, got {n}; showing PCA instead. Add phrases to use {label}."
+        f"{label} needs at least 4 phrases, got {n}; showing PCA instead. "
+        f"Add phrases to use {label}."
     )
     assert np.allclose(result.coords, compute_projection(_vectors(n)).coords)
 
@@ -81,7 +82,9 @@ def test_identical_vectors_give_one_point_and_a_notice() -> None:
 
 
 def test_bad_input_is_refused_with_clear_messages() -> None:
-    with pytest.raises(ValueError, match="Unknown projection method 'mds'; choose one of pca, umap, tsne"):
+    with pytest.raises(
+        ValueError, match="Unknown projection method 'mds'; choose one of pca, umap, tsne"
+    ):
         project(_vectors(3), method="mds")
     with pytest.raises(ValueError, match="No vectors to project"):
         project(np.empty((0, 4)))
@@ -110,7 +113,9 @@ def test_projections_are_identical_in_a_new_process() -> None:
                 text=True,
                 check=True,
                 timeout=300,
-            ).stdout.strip().splitlines()[-1]
+            )
+            .stdout.strip()
+            .splitlines()[-1]
         )
         for _ in range(2)
     ]

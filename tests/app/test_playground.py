@@ -1,0 +1,185 @@
+"""The Playground driven through Streamlit's AppTest: widgets by key, messages word for word."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from explorer.config import MAX_PHRASE_CHARS, MAX_PHRASES
+from explorer.figures import point_label
+from explorer.presets import ARTICLE_PHRASES, TOPIC_PHRASES
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.fixture
+def app(minilm) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    return at.run()
+
+
+def figure(at: AppTest) -> dict:
+    (chart,) = at.get("plotly_chart")
+    return json.loads(chart.proto.spec)
+
+
+def points(at: AppTest) -> dict:
+    (trace,) = [t for t in figure(at)["data"] if t["name"] == "phrases"]
+    return trace
+
+
+def distance_labels(at: AppTest) -> list[str]:
+    return [a["text"] for a in figure(at)["layout"]["annotations"] if a["text"].startswith("d=")]
+
+
+def type_phrases(at: AppTest, text: str) -> AppTest:
+    return at.text_area(key="phrases_text").input(text).run()
+
+
+def messages(at: AppTest) -> dict[str, list[str]]:
+    return {
+        "error": [e.value for e in at.error],
+        "warning": [w.value for w in at.warning],
+        "info": [i.value for i in at.info],
+    }
+
+
+def test_first_visit_shows_the_article_on_the_toy_model(app, toy) -> None:
+    assert not app.exception
+    assert points(app)["text"] == [point_label(p) for p in ARTICLE_PHRASES]
+    assert len(distance_labels(app)) == 3
+    assert figure(app)["layout"]["xaxis"]["title"]["text"] == "casual → formal"
+    assert messages(app) == {"error": [], "warning": [], "info": []}
+
+
+def test_typing_phrases_draws_them_with_their_distances(app, toy) -> None:
+    phrases = ["I adore this!", "This is dreadful.", "Pursuant to section 4"]
+    type_phrases(app, "\n".join(phrases))
+    trace = points(app)
+    assert trace["text"] == phrases
+    coords = toy.encode(phrases)
+    assert np.allclose(np.column_stack([trace["x"], trace["y"]]), coords, atol=1e-6)
+    true = np.linalg.norm(coords[:, None] - coords[None], axis=-1)
+    assert sorted(distance_labels(app)) == sorted(
+        f"d={true[i, j]:.2f}" for i, j in [(0, 1), (0, 2), (1, 2)]
+    )
+    answer = [m.value for m in app.markdown if m.value.startswith("#### Nearest to")]
+    assert len(answer) == 1 and "Pursuant to section 4" in answer[0]
+
+
+def test_real_model_shows_projection_axes_and_the_pair_table(app) -> None:
+    type_phrases(app, "a cat\na dog\na truck\na bus")
+    app.radio(key="model").set_value("minilm").run()
+    layout = figure(app)["layout"]
+    assert layout["xaxis"]["title"]["text"].startswith("PC1 (")
+    captions = " ".join(c.value for c in app.caption)
+    assert "The projected axes carry no meaning" in captions
+    (table,) = app.dataframe
+    assert list(table.value.columns) == [
+        "phrase A", "phrase B", "true distance", "drawn in 2-D", "rank (true)", "rank (drawn)",
+    ]  # fmt: skip
+    assert len(table.value) == 6
+    app.radio(key="metric").set_value("cosine").run()
+    assert (
+        "cosine distance in all 384 dimensions"
+        in figure(app)["layout"]["title"]["subtitle"]["text"]
+    )
+
+
+def test_presets_load_their_phrases_and_model(app) -> None:
+    app.button(key="preset_topics").click().run()
+    assert app.text_area(key="phrases_text").value == "\n".join(TOPIC_PHRASES)
+    assert app.radio(key="model").value == "minilm"
+    assert points(app)["text"] == [point_label(p) for p in TOPIC_PHRASES]
+    app.button(key="preset_article").click().run()
+    assert app.radio(key="model").value == "toy"
+    assert points(app)["text"] == [point_label(p) for p in ARTICLE_PHRASES]
+
+
+def test_selecting_a_phrase_draws_its_lines_to_all_others(app) -> None:
+    app.button(key="preset_topics").click().run()
+    app.selectbox(key="focus").set_value(TOPIC_PHRASES[0]).run()
+    lines = [t for t in figure(app)["data"] if t["name"] == "distance"]
+    assert len(lines) == len(TOPIC_PHRASES) - 1
+    assert all(0 in line["meta"]["pair"] for line in lines)
+    answer = [m.value for m in app.markdown if m.value.startswith("#### Nearest to")]
+    assert "a cat sleeping on the sofa" in answer[0]
+
+
+def test_umap_on_too_few_phrases_falls_back_with_a_notice(app) -> None:
+    type_phrases(app, "one\ntwo")
+    app.radio(key="model").set_value("minilm").run()
+    app.selectbox(key="method").set_value("umap").run()
+    assert messages(app)["info"] == [
+        "UMAP needs at least 4 phrases, got 2; showing PCA instead. Add phrases to use UMAP."
+    ]
+    assert len(points(app)["x"]) == 2
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n\t", "\u200b\n\u200d"])
+def test_empty_input_asks_for_phrases_and_keeps_the_text(app, text) -> None:
+    type_phrases(app, text)
+    assert messages(app)["info"] == [
+        "Type at least one phrase, one per line, or load a preset above."
+    ]
+    assert app.get("plotly_chart") == []
+    assert app.text_area(key="phrases_text").value == text
+    assert not app.exception
+
+
+def test_duplicates_are_merged_with_a_note(app) -> None:
+    type_phrases(app, "cat\ndog\ncat")
+    assert messages(app)["warning"] == ["Merged 1 duplicate line: “cat”."]
+    assert points(app)["text"] == ["cat", "dog"]
+
+
+def test_one_phrase_is_one_point_with_a_hint(app) -> None:
+    type_phrases(app, "just me")
+    assert messages(app)["info"] == [
+        "One phrase is one point: add a second phrase to see a distance."
+    ]
+    assert len(points(app)["x"]) == 1 and distance_labels(app) == []
+
+
+def test_more_phrases_than_the_limit_are_cut_with_the_limit_stated(app) -> None:
+    text = "\n".join(f"phrase number {i}" for i in range(MAX_PHRASES + 30))
+    type_phrases(app, text)
+    assert messages(app)["warning"] == [
+        f"Only the first {MAX_PHRASES} phrases are shown (the limit); 30 more lines were left out."
+    ]
+    assert len(points(app)["x"]) == MAX_PHRASES
+    assert app.text_area(key="phrases_text").value == text
+
+
+def test_a_10000_character_phrase_is_truncated_for_the_model_with_a_note(app) -> None:
+    type_phrases(app, "short one\n" + "x" * 10_000)
+    assert messages(app)["warning"] == [
+        f"Phrase 2 (“{'x' * 31}…”) has 10,000 characters; the model reads only its first "
+        f"{MAX_PHRASE_CHARS:,}."
+    ]
+    assert len(points(app)["x"]) == 2
+
+
+def test_html_emoji_and_rtl_are_shown_literally(app) -> None:
+    phrases = [
+        "<b>bold</b>",
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "🎉🔥",
+        "שלום עולם",
+    ]
+    type_phrases(app, "\n".join(phrases))
+    assert not app.exception
+    labels = points(app)["text"]
+    assert labels[0] == "&lt;b&gt;bold&lt;/b&gt;"
+    assert labels[2] == "&lt;img src=x<br>onerror=alert(1)&gt;"
+    assert labels[3:] == ["🎉🔥", "שלום עולם"]
+    answer = [m.value for m in app.markdown if m.value.startswith("#### Nearest to")][0]
+    # Markdown shows a backslash-escaped character literally: no "<" may stay bare.
+    assert "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in answer
+    assert re.search(r"(?<!\\)<", answer) is None
