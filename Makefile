@@ -26,9 +26,10 @@ install: $(VENV)/.installed
 
 dev: $(VENV)/.installed-dev
 
-# Debian's Chromium for the browser tests (never `playwright install`: it downloads).
+# Debian's Chromium (and an emoji font) for the browser tests; never `playwright install`.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+	@if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-color-emoji >/dev/null 2>&1; then \
+		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium fonts-noto-color-emoji; fi
 
 run: install
 	$(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)

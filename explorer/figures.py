@@ -126,9 +126,9 @@ def scene_figure(scene: Scene, *, height: int = 620) -> go.Figure:
                 mode="lines",
                 name=LINE_TRACE,
                 line={"dash": "dash", "width": 1.5, "color": LINE_COLOR},
-                hoverinfo="text",
-                hovertext=f"d={d:.2f}<br>{detail}",
-                hoveron="points",
+                # Lines take no hover: a click must land on the phrase's point
+                # beneath a line's end. The d= label carries the details.
+                hoverinfo="skip",
                 showlegend=False,
                 meta={"pair": [i, j], "distance": d},
             )
@@ -165,7 +165,7 @@ def scene_figure(scene: Scene, *, height: int = 620) -> go.Figure:
             name=POINTS_TRACE,
             text=labels,
             textposition=label_positions(coords, x_range, y_range),
-            textfont={"size": 13},
+            textfont={"size": 13, "color": "#222"},
             hovertext=hovers,
             hovertemplate="%{hovertext}<extra></extra>",
             customdata=list(range(n)),
@@ -189,8 +189,6 @@ def scene_figure(scene: Scene, *, height: int = 620) -> go.Figure:
         margin={"l": 60, "r": 30, "t": 80, "b": 60},
         annotations=annotations,
         hovermode="closest",
-        clickmode="event+select",
-        dragmode="pan",
         plot_bgcolor="white",
     )
     axis_style = {"showgrid": True, "gridcolor": "#eee", "zeroline": False, "fixedrange": False}

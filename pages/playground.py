@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.config import BUILTIN_MODELS, MAX_PHRASES, METHODS, METRICS
+from explorer.config import ALL_PAIRS_MAX, BUILTIN_MODELS, MAX_PHRASES, METHODS, METRICS
 from explorer.figures import scene_figure
 from explorer.phrases import parse_phrases, shorten
 from explorer.presets import ARTICLE_PHRASES, PRESETS
@@ -14,6 +14,7 @@ from explorer.st_cache import get_model
 TEXT_KEY = "phrases_text"
 FOCUS_KEY = "focus"
 CHART_KEY = "map"
+LAST = ""  # focus option meaning "the last phrase" (phrases are never empty)
 
 
 def load_preset(name: str) -> None:
@@ -21,7 +22,7 @@ def load_preset(name: str) -> None:
     _, phrases, model = PRESETS[name]
     st.session_state[TEXT_KEY] = "\n".join(phrases)
     st.session_state["model"] = model
-    st.session_state[FOCUS_KEY] = None
+    st.session_state[FOCUS_KEY] = LAST
 
 
 def select_from_chart() -> None:
@@ -35,29 +36,17 @@ def select_from_chart() -> None:
         if isinstance(phrase, int) and phrase in range(len(st.session_state.get("_phrases", []))):
             st.session_state[FOCUS_KEY] = st.session_state["_phrases"][phrase]
             return
-    st.session_state[FOCUS_KEY] = None
+    st.session_state[FOCUS_KEY] = LAST
 
 
-st.title("📍 Embedding Playground")
+st.title("Embedding Playground")
 st.markdown(
     "An embedding is a **coordinate**: a model turns each phrase into a point, and "
     "**distance = similarity**. Type phrases, one per line, and see where they land."
 )
 
-buttons = st.columns(len(PRESETS) + 2)
-for column, (name, (label, _, _)) in zip(buttons, PRESETS.items(), strict=False):
-    column.button(label, key=f"preset_{name}", on_click=load_preset, args=(name,))
-
-st.session_state.setdefault(TEXT_KEY, "\n".join(ARTICLE_PHRASES))
-left, right = st.columns([3, 2])
-with left:
-    text = st.text_area(
-        f"Phrases, one per line (up to {MAX_PHRASES}); Ctrl+Enter applies",
-        height=170,
-        key=TEXT_KEY,
-        persist_state="session",
-    )
-with right:
+with st.sidebar:
+    st.header("Settings")
     model_name = st.radio(
         "Model",
         list(BUILTIN_MODELS),
@@ -96,55 +85,63 @@ with right:
             "map": "distance as drawn (2-D)",
         }.get,
         key="line_distances",
-        horizontal=True,
         disabled=not real,
         persist_state="session",
     )
 
-parsed = parse_phrases(text)
-for note in parsed.notes:
-    st.warning(note, icon="✂️")
-if not parsed.phrases:
-    st.info("Type at least one phrase, one per line, or load a preset above.", icon="✏️")
-    st.stop()
-
-phrases = parsed.phrases
-st.session_state["_phrases"] = phrases
-if st.session_state.get(FOCUS_KEY) not in phrases:
-    st.session_state[FOCUS_KEY] = None
-focus = st.selectbox(
-    "Ask about a phrase (or click its point)",
-    [None, *phrases],
-    format_func=lambda p: "— the last phrase —" if p is None else shorten(p, 80),
-    key=FOCUS_KEY,
-)
-selected = None if focus is None else phrases.index(focus)
-
-try:
-    model = get_model(model_name)
-    scene = build_scene(
-        phrases,
-        model=model,
-        method=method if real else "pca",
-        metric=metric if real else "euclidean",
-        selected=selected,
-        line_distances=line_distances if real else "model",
+st.session_state.setdefault(TEXT_KEY, "\n".join(ARTICLE_PHRASES))
+inputs, outputs = st.columns([2, 3], gap="large")
+with inputs:
+    buttons = st.columns(len(PRESETS))
+    for column, (name, (label, _, _)) in zip(buttons, PRESETS.items(), strict=True):
+        column.button(label, key=f"preset_{name}", on_click=load_preset, args=(name,))
+    text = st.text_area(
+        f"Phrases, one per line (up to {MAX_PHRASES}); Ctrl+Enter applies",
+        height=170,
+        key=TEXT_KEY,
+        persist_state="session",
     )
-except ValueError as error:
-    st.error(str(error))
-    st.stop()
+    parsed = parse_phrases(text)
+    for note in parsed.notes:
+        st.warning(note, icon="✂️")
+    phrases = parsed.phrases
+    st.session_state["_phrases"] = phrases
+    if st.session_state.get(FOCUS_KEY) not in phrases:
+        st.session_state[FOCUS_KEY] = LAST
+    focus = st.selectbox(
+        "Ask about a phrase (or click its point)",
+        [LAST, *phrases],
+        format_func=lambda p: "— the last phrase —" if p == LAST else shorten(p, 80),
+        key=FOCUS_KEY,
+    )
+    selected = None if focus == LAST else phrases.index(focus)
+    table_slot = st.container()
 
-for notice in scene.notices:
-    st.info(notice, icon="ℹ️")
-if len(phrases) == 1:
-    st.info("One phrase is one point: add a second phrase to see a distance.", icon="➕")
+with outputs:
+    if not phrases:
+        st.info("Type at least one phrase, one per line, or load a preset above.", icon="✏️")
+        st.stop()
+    try:
+        model = get_model(model_name)
+        scene = build_scene(
+            phrases,
+            model=model,
+            method=method if real else "pca",
+            metric=metric if real else "euclidean",
+            selected=selected,
+            line_distances=line_distances if real else "model",
+        )
+    except ValueError as error:
+        st.error(str(error))
+        st.stop()
 
-answer = scene.answer_text()
-if answer:
-    st.markdown(f"#### {answer}")
-
-chart_column, table_column = st.columns([3, 2])
-with chart_column:
+    for notice in scene.notices:
+        st.info(notice, icon="ℹ️")
+    if len(phrases) == 1:
+        st.info("One phrase is one point: add a second phrase to see a distance.", icon="➕")
+    answer = scene.answer_text()
+    if answer:
+        st.markdown(answer)
     st.plotly_chart(
         scene_figure(scene),
         key=CHART_KEY,
@@ -163,22 +160,26 @@ with chart_column:
             "Toy model: x = casual → formal, y = negative → positive. The map is the whole "
             "space, so each d= is exactly the length of its line."
         )
-    if len(phrases) > 6:
+    if len(phrases) > ALL_PAIRS_MAX:
         st.caption(
-            "With more than 6 phrases, lines join each phrase to its nearest neighbour; "
-            "click a point (or pick it above) to draw its distances to all others."
+            f"With more than {ALL_PAIRS_MAX} phrases, lines join each phrase to its nearest "
+            "neighbour; click a point (or pick it on the left) to draw its distances to all others."
         )
-with table_column:
+
+with table_slot:
     if len(phrases) > 1:
-        title = "Distances between pairs"
-        st.markdown(
-            f"**{title}** ({scene.true_space}{'; and as drawn' if scene.is_projected else ''})"
-        )
+        drawn = "; and as drawn in 2-D" if scene.is_projected else ""
+        st.markdown(f"**Distances between pairs** ({scene.true_space}{drawn})")
+        table = scene.pair_table()
+        numbers = [c for c in table.columns if not c.startswith("phrase")]
         st.dataframe(
-            scene.pair_table(),
+            table,
             hide_index=True,
-            height=min(560, 38 + 35 * len(phrases) * (len(phrases) - 1) // 2),
+            height=min(420, 38 + 35 * len(table)),
+            # Numbers first: the column is narrow and the phrases are long.
+            column_order=[numbers[0], "phrase A", "phrase B", *numbers[1:]],
             column_config={
+                **{c: st.column_config.NumberColumn(format="%.3f") for c in numbers[:2]},
                 "phrase A": st.column_config.TextColumn(width="medium"),
                 "phrase B": st.column_config.TextColumn(width="medium"),
             },

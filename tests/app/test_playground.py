@@ -68,7 +68,7 @@ def test_typing_phrases_draws_them_with_their_distances(app, toy) -> None:
     assert sorted(distance_labels(app)) == sorted(
         f"d={true[i, j]:.2f}" for i, j in [(0, 1), (0, 2), (1, 2)]
     )
-    answer = [m.value for m in app.markdown if m.value.startswith("#### Nearest to")]
+    answer = [m.value for m in app.markdown if m.value.startswith("Nearest to")]
     assert len(answer) == 1 and "Pursuant to section 4" in answer[0]
 
 
@@ -107,7 +107,7 @@ def test_selecting_a_phrase_draws_its_lines_to_all_others(app) -> None:
     lines = [t for t in figure(app)["data"] if t["name"] == "distance"]
     assert len(lines) == len(TOPIC_PHRASES) - 1
     assert all(0 in line["meta"]["pair"] for line in lines)
-    answer = [m.value for m in app.markdown if m.value.startswith("#### Nearest to")]
+    answer = [m.value for m in app.markdown if m.value.startswith("Nearest to")]
     assert "a cat sleeping on the sofa" in answer[0]
 
 
@@ -179,7 +179,7 @@ def test_html_emoji_and_rtl_are_shown_literally(app) -> None:
     assert labels[0] == "&lt;b&gt;bold&lt;/b&gt;"
     assert labels[2] == "&lt;img src=x<br>onerror=alert(1)&gt;"
     assert labels[3:] == ["🎉🔥", "שלום עולם"]
-    answer = [m.value for m in app.markdown if m.value.startswith("#### Nearest to")][0]
+    answer = [m.value for m in app.markdown if m.value.startswith("Nearest to")][0]
     # Markdown shows a backslash-escaped character literally: no "<" may stay bare.
     assert "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in answer
     assert re.search(r"(?<!\\)<", answer) is None

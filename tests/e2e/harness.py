@@ -1,0 +1,83 @@
+"""Start the app and a headless Debian Chromium; shared by the e2e tests and bench/."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(port: int, *, timeout: float = 120) -> subprocess.Popen:
+    """Run `streamlit run app.py` on 127.0.0.1:port and wait until it answers."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+        ],  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"streamlit did not answer on port {port} within {timeout} s")
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium through Playwright (never `playwright install`)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+#: JavaScript: the phrases trace's point count and the d= labels of the first chart.
+CHART_STATE_JS = """() => {
+  const plots = document.querySelectorAll('.js-plotly-plot');
+  if (plots.length !== 1 || !plots[0].data) return null;
+  const plot = plots[0];
+  const points = plot.data.find(t => t.name === 'phrases');
+  const labels = (plot.layout.annotations || []).map(a => a.text).filter(t => t.startsWith('d='));
+  const drawn = plot.querySelectorAll('.scatterlayer .trace .points path').length;
+  return {n: points ? points.x.length : 0, labels, drawn,
+          text: points ? points.text : [], x: points ? points.x : [], y: points ? points.y : []};
+}"""

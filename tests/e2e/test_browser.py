@@ -1,0 +1,78 @@
+"""What a person sees, in a real headless Chromium."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.harness import CHART_STATE_JS, ROOT
+
+pytestmark = pytest.mark.e2e
+SCREENSHOT = ROOT / "docs" / "screenshot.png"
+PHRASES = [
+    "Thank you so much for your kind help!",
+    "this movie was trash lol",
+    "The meeting is postponed until further notice.",
+]
+
+
+def chart_state(page):
+    return page.evaluate(CHART_STATE_JS)
+
+
+def wait_for_chart(page, predicate, timeout=90_000):
+    page.wait_for_function(
+        f"() => {{ const s = ({CHART_STATE_JS})(); return s && ({predicate})(s); }}",
+        timeout=timeout,
+    )
+    return chart_state(page)
+
+
+def test_type_three_phrases_and_see_three_points_with_distances(page, server_url) -> None:
+    page.goto(server_url)
+    wait_for_chart(page, "s => s.n === 3 && s.drawn === 3")
+    box = page.get_by_role("textbox", name="Phrases, one per line")
+    box.fill("\n".join(PHRASES))
+    box.press("Control+Enter")
+    state = wait_for_chart(page, "s => s.text[0].startsWith('Thank you') && s.drawn === 3")
+    assert state["n"] == 3
+    assert len(state["labels"]) == 3 and all(label.startswith("d=") for label in state["labels"])
+    # The labels a person sees on the map, drawn by Plotly as SVG text.
+    visible = page.locator(".js-plotly-plot .annotation-text").all_text_contents()
+    assert sorted(t for t in visible if t.startswith("d=")) == sorted(state["labels"])
+    point_texts = page.locator(".js-plotly-plot .scatterlayer .textpoint").all_text_contents()
+    assert any("Thank you so much" in t for t in point_texts)
+    answer = page.get_by_text("Nearest to").first
+    assert "The meeting is postponed" in answer.inner_text()
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=False)
+    assert SCREENSHOT.stat().st_size > 20_000
+
+
+def test_html_in_a_phrase_is_shown_not_run(page, server_url) -> None:
+    page.goto(server_url)
+    wait_for_chart(page, "s => s.n === 3")
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    box = page.get_by_role("textbox", name="Phrases, one per line")
+    box.fill("<img src=x onerror=alert(1)>\n<b>bold</b>\n<script>alert(2)</script>")
+    box.press("Control+Enter")
+    wait_for_chart(page, "s => s.text.some(t => t.includes('bold'))")
+    texts = page.locator(".js-plotly-plot .scatterlayer .textpoint").all_text_contents()
+    assert "<b>bold</b>" in texts
+    assert page.locator(".js-plotly-plot .scatterlayer .textpoint b").count() == 0
+    assert dialogs == []
+
+
+def test_clicking_a_point_asks_the_question_about_it(page, server_url) -> None:
+    page.goto(server_url)
+    page.get_by_role("button", name="Topics: animals, vehicles, food").click()
+    wait_for_chart(page, "s => s.n === 12 && s.drawn === 12")
+    point = page.locator(".js-plotly-plot .scatterlayer .trace .points path").nth(4)
+    point.click(force=True)
+    state = wait_for_chart(page, "s => s.labels.length === 8")
+    assert state["n"] == 12
+    page.get_by_text(re.compile("^Nearest to “a red sports car on the highway” is")).wait_for(
+        timeout=30_000
+    )
