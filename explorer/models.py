@@ -130,8 +130,8 @@ class SentenceEmbedder:
 class ToyEmbedder:
     """The article's 2-D model: x = formality, y = sentiment, each in [-1, 1].
 
-    Two linear heads read a MiniLM embedding; a fitted ``tanh`` calibration
-    spreads their outputs over the square. Weights are shipped in
+    Two kernel ridge heads read a MiniLM embedding; a fitted ``tanh``
+    calibration spreads their outputs over the square. Weights are shipped in
     ``explorer/data/toy_weights.npz`` and made by ``python -m explorer.toy_train``.
 
     Example:
@@ -146,19 +146,25 @@ class ToyEmbedder:
     axis_titles: tuple[str, str] | None = TOY_AXIS_TITLES
 
     def __init__(self, base: Embedder, weights_path: Path = TOY_WEIGHTS) -> None:
+        from explorer.toy_train import ToyWeights
+
         if not weights_path.exists():
             raise ValueError(
                 f"Toy model weights not found at {weights_path}; "
                 "run `python -m explorer.toy_train` to fit them."
             )
-        with np.load(weights_path) as weights:
-            self.coef = weights["coef"].astype(np.float32)  # (base dim, 2)
-            self.intercept = weights["intercept"].astype(np.float32)  # (2,)
-            self.scale = weights["scale"].astype(np.float32)  # (2,)
-            self.offset = weights["offset"].astype(np.float32)  # (2,)
-        if self.coef.shape != (base.dim, 2):
+        with np.load(weights_path) as saved:
+            self.weights = ToyWeights(
+                anchors=saved["anchors"].astype(np.float32),
+                dual=saved["dual"].astype(np.float64),
+                intercept=saved["intercept"].astype(np.float64),
+                gamma=float(saved["gamma"]),
+                scale=saved["scale"].astype(np.float64),
+                offset=saved["offset"].astype(np.float64),
+            )
+        if self.weights.anchors.shape[1] != base.dim:
             raise ValueError(
-                f"Toy weights expect {self.coef.shape[0]}-d input, "
+                f"Toy weights expect {self.weights.anchors.shape[1]}-d input, "
                 f"the base model {base.name!r} gives {base.dim}-d."
             )
         self.base = base
@@ -169,12 +175,13 @@ class ToyEmbedder:
 
     def heads(self, base_vectors: NDArray[np.float32]) -> NDArray[np.float32]:
         """Apply the two calibrated heads to base-model vectors."""
-        raw = base_vectors @ self.coef + self.intercept
-        return np.tanh(self.scale * raw + self.offset).astype(np.float32)
+        return self.weights.predict(base_vectors).astype(np.float32)
 
 
 _models: dict[str, Embedder] = {}
-_models_lock = threading.Lock()
+# One build at a time: a second caller (another visitor, a warm-up thread)
+# waits for the first instead of importing torch beside it, which can break.
+_build_lock = threading.RLock()
 
 
 def _unknown_model(name: str, reason: str) -> ValueError:
@@ -234,10 +241,10 @@ def load_model(name: str = "toy") -> Embedder:
         key = "minilm"
     elif key.lower() in BUILTIN_MODELS:
         key = key.lower()
-    with _models_lock:
-        model = _models.get(key)
+    model = _models.get(key)
     if model is not None:
         return model
-    model = _build(key)
-    with _models_lock:
-        return _models.setdefault(key, model)
+    with _build_lock:
+        if key not in _models:
+            _models[key] = _build(key)
+        return _models[key]

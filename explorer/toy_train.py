@@ -4,10 +4,10 @@ Run ``python -m explorer.toy_train`` after editing ``toy_phrases.csv``. The fit
 is deterministic: the same phrases give the same weights on any machine (up to
 float rounding), which a test checks against the shipped file.
 
-How: each axis is a ridge regression from the MiniLM embedding to
-``arctanh(0.9 * label)``; held-out (cross-validated) predictions then fit a
-linear calibration ``scale * raw + offset`` so that ``tanh`` of it spreads
-unseen phrases over the square instead of shrinking them towards 0.
+How: each axis is a kernel ridge regression (RBF kernel) from the MiniLM
+embedding to ``arctanh(0.9 * label)``; held-out (cross-validated) predictions
+then fit a linear calibration ``scale * raw + offset`` so that ``tanh`` of it
+spreads unseen phrases over the square instead of shrinking them towards 0.
 """
 
 from __future__ import annotations
@@ -24,8 +24,10 @@ from explorer.models import DATA_DIR, TOY_WEIGHTS, Embedder, load_model
 
 TRAINING_SET = DATA_DIR / "toy_phrases.csv"
 VALIDATION_SET = DATA_DIR / "toy_validation.csv"
-#: Ridge penalties tried by leave-one-out cross-validation.
-ALPHAS = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
+#: RBF kernel width and ridge penalty, chosen by 5-fold cross-validation
+#: (held-out quadrant accuracy; linear ridge heads scored 4 points lower).
+GAMMA = 1.0
+ALPHA = 0.1
 #: Labels of ±1 map to tanh targets of ±0.9, which keeps arctanh finite.
 TARGET_SQUASH = 0.9
 FOLDS = 5
@@ -58,23 +60,39 @@ def load_labelled(path: Path = TRAINING_SET) -> LabelledPhrases:
 class ToyWeights:
     """The toy model's parameters (see :class:`explorer.models.ToyEmbedder`)."""
 
-    coef: NDArray[np.float64]  # (dim, 2)
+    anchors: NDArray[np.float32]  # (m, dim) training vectors, float16-exact
+    dual: NDArray[np.float64]  # (m, 2) kernel ridge coefficients
     intercept: NDArray[np.float64]  # (2,)
+    gamma: float
     scale: NDArray[np.float64]  # (2,)
     offset: NDArray[np.float64]  # (2,)
 
+    def raw(self, vectors: NDArray) -> NDArray[np.float64]:
+        """The heads before calibration: kernel ridge predictions of arctanh targets."""
+        return rbf_kernel(vectors, self.anchors, self.gamma) @ self.dual + self.intercept
+
     def predict(self, vectors: NDArray) -> NDArray[np.float64]:
         """Place base-model vectors on the square."""
-        return np.tanh(self.scale * (vectors @ self.coef + self.intercept) + self.offset)
+        return np.tanh(self.scale * self.raw(vectors) + self.offset)
 
     def save(self, path: Path = TOY_WEIGHTS) -> None:
-        np.savez(
+        np.savez_compressed(
             path,
-            coef=self.coef.astype(np.float32),
+            anchors=self.anchors.astype(np.float16),
+            dual=self.dual.astype(np.float32),
             intercept=self.intercept.astype(np.float32),
+            gamma=np.float32(self.gamma),
             scale=self.scale.astype(np.float32),
             offset=self.offset.astype(np.float32),
         )
+
+
+def rbf_kernel(vectors: NDArray, anchors: NDArray, gamma: float) -> NDArray[np.float64]:
+    """``exp(-gamma * |x - a|^2)`` for every row pair."""
+    x = np.asarray(vectors, dtype=np.float64)
+    a = np.asarray(anchors, dtype=np.float64)
+    squared = (x**2).sum(1)[:, None] + (a**2).sum(1)[None, :] - 2 * x @ a.T
+    return np.exp(-gamma * np.clip(squared, 0, None))
 
 
 def _targets(labels: NDArray) -> NDArray[np.float64]:
@@ -85,30 +103,38 @@ def _folds(n: int) -> NDArray[np.int64]:
     return np.random.default_rng(0).permutation(n) % FOLDS
 
 
-def _fit_raw(vectors: NDArray, labels: NDArray):
-    from sklearn.linear_model import RidgeCV
-
-    return RidgeCV(alphas=ALPHAS).fit(vectors, _targets(labels))
+def _fit_raw(vectors: NDArray, targets: NDArray) -> tuple[NDArray, NDArray]:
+    """Kernel ridge on centred targets: returns (dual coefficients, intercept)."""
+    intercept = targets.mean(axis=0)
+    kernel = rbf_kernel(vectors, vectors, GAMMA)
+    dual = np.linalg.solve(kernel + ALPHA * np.eye(len(vectors)), targets - intercept)
+    return dual, intercept
 
 
 def fit_heads(vectors: NDArray, labels: NDArray) -> ToyWeights:
     """Fit both heads and their calibration on ``(n, dim)`` vectors and ``(n, 2)`` labels."""
-    vectors = np.asarray(vectors, dtype=np.float64)
+    # Fit on exactly what is shipped (float16 anchors), so the file is the model.
+    vectors = np.asarray(vectors, dtype=np.float16).astype(np.float64)
     targets = _targets(labels)
     folds = _folds(len(vectors))
     held_out = np.empty_like(targets)
     for fold in range(FOLDS):
         test = folds == fold
-        held_out[test] = _fit_raw(vectors[~test], labels[~test]).predict(vectors[test])
+        dual, intercept = _fit_raw(vectors[~test], targets[~test])
+        held_out[test] = rbf_kernel(vectors[test], vectors[~test], GAMMA) @ dual + intercept
     scale = np.empty(2)
     offset = np.empty(2)
     for axis in range(2):
         # Regress targets on held-out predictions: undoes the ridge shrinkage.
-        slope, intercept = np.polyfit(held_out[:, axis], targets[:, axis], 1)
-        scale[axis], offset[axis] = slope, intercept
-    ridge = _fit_raw(vectors, labels)
+        scale[axis], offset[axis] = np.polyfit(held_out[:, axis], targets[:, axis], 1)
+    dual, intercept = _fit_raw(vectors, targets)
     return ToyWeights(
-        coef=ridge.coef_.T.copy(), intercept=ridge.intercept_.copy(), scale=scale, offset=offset
+        anchors=vectors.astype(np.float32),
+        dual=dual,
+        intercept=intercept,
+        gamma=GAMMA,
+        scale=scale,
+        offset=offset,
     )
 
 

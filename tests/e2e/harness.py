@@ -30,7 +30,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(port: int, *, timeout: float = 120) -> subprocess.Popen:
+def start_server(port: int, *, timeout: float = 120, log: Path | None = None) -> subprocess.Popen:
     """Run `streamlit run app.py` on 127.0.0.1:port and wait until it answers."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
@@ -50,7 +50,7 @@ def start_server(port: int, *, timeout: float = 120) -> subprocess.Popen:
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log.open("w") if log else subprocess.DEVNULL,
     )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
