@@ -249,7 +249,7 @@ def warm_up_umap() -> None:
         for metric in METRICS:
             _umap(sample, metric, 0)
         _umap_warm.set()
-        logger.warning("UMAP warm-up took %.1f s", time.perf_counter() - started)
+        logger.info("UMAP warm-up took %.1f s", time.perf_counter() - started)
 
 
 def umap_is_warm() -> bool:
