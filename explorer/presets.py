@@ -28,5 +28,5 @@ TOPIC_PHRASES = [
 #: name -> (button label, phrases, model to show them with)
 PRESETS = {
     "article": ("The article's example", ARTICLE_PHRASES, "toy"),
-    "topics": ("Topics: animals, vehicles, food", TOPIC_PHRASES, "minilm"),
+    "topics": ("Animals, vehicles, food", TOPIC_PHRASES, "minilm"),
 }

@@ -67,7 +67,7 @@ def test_html_in_a_phrase_is_shown_not_run(page, server_url) -> None:
 
 def test_clicking_a_point_asks_the_question_about_it(page, server_url) -> None:
     page.goto(server_url)
-    page.get_by_role("button", name="Topics: animals, vehicles, food").click()
+    page.get_by_role("button", name="Animals, vehicles, food").click()
     wait_for_chart(page, "s => s.n === 12 && s.drawn === 12")
     point = page.locator(".js-plotly-plot .scatterlayer .trace .points path").nth(4)
     point.click(force=True)
