@@ -250,8 +250,3 @@ def warm_up_umap() -> None:
             _umap(sample, metric, 0)
         _umap_warm.set()
         logger.info("UMAP warm-up took %.1f s", time.perf_counter() - started)
-
-
-def umap_is_warm() -> bool:
-    """Whether :func:`warm_up_umap` has finished in this process."""
-    return _umap_warm.is_set()
