@@ -153,15 +153,7 @@ class ToyEmbedder:
                 f"Toy model weights not found at {weights_path}; "
                 "run `python -m explorer.toy_train` to fit them."
             )
-        with np.load(weights_path) as saved:
-            self.weights = ToyWeights(
-                anchors=saved["anchors"].astype(np.float32),
-                dual=saved["dual"].astype(np.float64),
-                intercept=saved["intercept"].astype(np.float64),
-                gamma=float(saved["gamma"]),
-                scale=saved["scale"].astype(np.float64),
-                offset=saved["offset"].astype(np.float64),
-            )
+        self.weights = ToyWeights.load(weights_path)
         if self.weights.anchors.shape[1] != base.dim:
             raise ValueError(
                 f"Toy weights expect {self.weights.anchors.shape[1]}-d input, "

@@ -75,6 +75,19 @@ class ToyWeights:
         """Place base-model vectors on the square."""
         return np.tanh(self.scale * self.raw(vectors) + self.offset)
 
+    @classmethod
+    def load(cls, path: Path = TOY_WEIGHTS) -> ToyWeights:
+        """Read weights written by :meth:`save`."""
+        with np.load(path) as saved:
+            return cls(
+                anchors=saved["anchors"].astype(np.float32),
+                dual=saved["dual"].astype(np.float64),
+                intercept=saved["intercept"].astype(np.float64),
+                gamma=float(saved["gamma"]),
+                scale=saved["scale"].astype(np.float64),
+                offset=saved["offset"].astype(np.float64),
+            )
+
     def save(self, path: Path = TOY_WEIGHTS) -> None:
         np.savez_compressed(
             path,
