@@ -1,7 +1,9 @@
-"""The one module that imports Streamlit: cached loaders shared by every page.
+"""The one module that imports Streamlit: cached loaders and widgets shared by pages.
 
 Models load once per server process (``st.cache_resource``); each model keeps
-its own per-phrase embedding cache, so a rerun embeds only new phrases.
+its own per-phrase embedding cache, so a rerun embeds only new phrases. The
+phrase box is one widget state shared by every page, so phrases typed on the
+Playground are the ones the other pages show.
 """
 
 from __future__ import annotations
@@ -11,8 +13,14 @@ import threading
 
 import streamlit as st
 
+from explorer.config import MAX_PHRASES
 from explorer.models import Embedder, load_model
+from explorer.phrases import PhraseInput, parse_phrases
+from explorer.presets import ARTICLE_PHRASES
 from explorer.projection import warm_up_umap
+
+#: Session-state key of the phrase box every page shares.
+PHRASES_KEY = "phrases_text"
 
 #: Python's GIL switch interval in the server. Each rerun runs in its own thread
 #: beside the server loop (and, once, the UMAP warm-up); torch must win the GIL
@@ -50,3 +58,23 @@ def get_model(name: str) -> Embedder:
     """The model called ``name``, loaded once per server (see :func:`explorer.load_model`)."""
     start_warm_up()
     return load_model(name)
+
+
+def phrase_box(*, height: int = 170, label: str | None = None) -> PhraseInput:
+    """The shared phrase text area, parsed, with a warning for each note.
+
+    Every page that shows phrases calls this, so what the user typed on one page
+    is there on the next (the state persists across page switches). Starts with
+    the article's three phrases.
+    """
+    st.session_state.setdefault(PHRASES_KEY, "\n".join(ARTICLE_PHRASES))
+    text = st.text_area(
+        label or f"Phrases, one per line (up to {MAX_PHRASES}); Ctrl+Enter applies",
+        height=height,
+        key=PHRASES_KEY,
+        persist_state="session",
+    )
+    parsed = parse_phrases(text)
+    for note in parsed.notes:
+        st.warning(note, icon="✂️")
+    return parsed

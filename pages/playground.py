@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.config import ALL_PAIRS_MAX, BUILTIN_MODELS, MAX_PHRASES, METHODS, METRICS
+from explorer.config import ALL_PAIRS_MAX, BUILTIN_MODELS, METHODS, METRICS
 from explorer.figures import scene_figure
-from explorer.phrases import parse_phrases, shorten
-from explorer.presets import ARTICLE_PHRASES, PRESETS
+from explorer.phrases import shorten
+from explorer.presets import PRESETS
 from explorer.scene import build_scene
-from explorer.st_cache import get_model
+from explorer.st_cache import PHRASES_KEY, get_model, phrase_box
 
-TEXT_KEY = "phrases_text"
 FOCUS_KEY = "focus"
 CHART_KEY = "map"
 LAST = ""  # focus option meaning "the last phrase" (phrases are never empty)
@@ -20,7 +19,7 @@ LAST = ""  # focus option meaning "the last phrase" (phrases are never empty)
 def load_preset(name: str) -> None:
     """Button callback: put a preset's phrases in the text area and pick its model."""
     _, phrases, model = PRESETS[name]
-    st.session_state[TEXT_KEY] = "\n".join(phrases)
+    st.session_state[PHRASES_KEY] = "\n".join(phrases)
     st.session_state["model"] = model
     st.session_state[FOCUS_KEY] = LAST
 
@@ -89,22 +88,12 @@ with st.sidebar:
         persist_state="session",
     )
 
-st.session_state.setdefault(TEXT_KEY, "\n".join(ARTICLE_PHRASES))
 inputs, outputs = st.columns([2, 3], gap="large")
 with inputs:
     buttons = st.columns(len(PRESETS))
     for column, (name, (label, _, _)) in zip(buttons, PRESETS.items(), strict=True):
         column.button(label, key=f"preset_{name}", on_click=load_preset, args=(name,))
-    text = st.text_area(
-        f"Phrases, one per line (up to {MAX_PHRASES}); Ctrl+Enter applies",
-        height=170,
-        key=TEXT_KEY,
-        persist_state="session",
-    )
-    parsed = parse_phrases(text)
-    for note in parsed.notes:
-        st.warning(note, icon="✂️")
-    phrases = parsed.phrases
+    phrases = phrase_box().phrases
     st.session_state["_phrases"] = phrases
     if st.session_state.get(FOCUS_KEY) not in phrases:
         st.session_state[FOCUS_KEY] = LAST
