@@ -16,6 +16,9 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
 	@if $(BIN)/pip list 2>/dev/null | grep -i '^nvidia-'; then \
 		echo "error: CUDA packages were installed; pin torch==2.13.0 (CPU build)"; exit 1; fi
+	@# Compile UMAP's numba code once into its on-disk cache (about 10 s), so
+	@# no server start or visitor pays it (explorer/projection.py).
+	$(BIN)/python -c "from explorer.projection import warm_up_umap; warm_up_umap()"
 	touch $@
 
 $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed

@@ -123,3 +123,13 @@ def test_projections_are_identical_in_a_new_process() -> None:
     for method in methods:
         assert runs[0][method] == runs[1][method]
         assert np.allclose(runs[0][method], project(vectors, method=method), atol=1e-5)
+
+
+@pytest.mark.slow
+def test_umap_compiled_code_is_cached_on_disk() -> None:
+    from explorer.projection import _import_umap_with_compile_cache
+
+    umap = _import_umap_with_compile_cache()
+    layout = umap.layouts._nb_optimize_layout_euclidean_single_epoch
+    assert type(layout._cache).__name__ == "FunctionCache"
+    assert type(umap.umap_.smooth_knn_dist._cache).__name__ == "FunctionCache"
