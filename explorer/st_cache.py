@@ -3,13 +3,15 @@
 Models load once per server process (``st.cache_resource``); each model keeps
 its own per-phrase embedding cache, so a rerun embeds only new phrases. The
 phrase box is one widget state shared by every page, so phrases typed on the
-Playground are the ones the other pages show.
+Playground are the ones the other pages show. Each page's state also lives in
+its URL (:func:`restore_from_link` on arrival, :func:`share_view` after drawing).
 """
 
 from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Sequence
 
 import streamlit as st
 
@@ -18,6 +20,7 @@ from explorer.models import Embedder, load_model
 from explorer.phrases import PhraseInput, parse_phrases
 from explorer.presets import ARTICLE_PHRASES
 from explorer.projection import warm_up_umap
+from explorer.share import Param, phrases_params, read_params, read_phrases, share_link
 
 #: Session-state key of the phrase box every page shares.
 PHRASES_KEY = "phrases_text"
@@ -78,3 +81,57 @@ def phrase_box(*, height: int = 170, label: str | None = None) -> PhraseInput:
     for note in parsed.notes:
         st.warning(note, icon="✂️")
     return parsed
+
+
+def _link_params() -> dict[str, list[str]]:
+    return {name: st.query_params.get_all(name) for name in st.query_params}
+
+
+def restore_from_link(page: str, specs: Sequence[Param] = (), *, phrases: bool = True) -> None:
+    """On a session's first run of ``page``, set its widgets from the URL's parameters.
+
+    Call before the page draws its widgets. Later runs leave the widgets alone,
+    so nothing the user types is overwritten. Every value the link gets wrong
+    gives a warning and leaves that widget at its default.
+    """
+    flag = f"_link_read_{page}"
+    if st.session_state.get(flag):
+        return
+    st.session_state[flag] = True
+    params = _link_params()
+    values, problems = read_params(params, specs)
+    if phrases:
+        linked = read_phrases(params)
+        problems = linked.problems + problems
+        if linked.text is not None:
+            values[PHRASES_KEY] = linked.text
+    for key, value in values.items():
+        st.session_state[key] = value
+    for problem in problems:
+        st.warning(problem, icon="🔗")
+
+
+def share_view(specs: Sequence[Param] = (), *, phrases: bool = True, note: str | None = None):
+    """Write the page's state into its URL and offer the link in the sidebar.
+
+    Call after the page has drawn its widgets. ``note`` says what the link
+    cannot carry (an uploaded file, imported vectors).
+    """
+    params: dict[str, str] = {}
+    if phrases:
+        params.update(phrases_params(st.session_state.get(PHRASES_KEY, "")))
+    for spec in specs:
+        if spec.key in st.session_state:
+            params[spec.name] = spec.format(st.session_state[spec.key])
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
+    link = share_link(st.context.url or "", params)
+    with st.sidebar.popover("🔗 Share this view", width="stretch", key="share"):
+        if link.url is None:
+            st.warning(link.problem, icon="📏")
+        else:
+            st.markdown("Anyone who opens this link sees the same picture:")
+            st.code(link.url, language=None, wrap_lines=True)
+        if note:
+            st.caption(note)
+    return link

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.config import ALL_PAIRS_MAX, BUILTIN_MODELS, METHODS, METRICS
+from explorer.config import ALL_PAIRS_MAX, BUILTIN_MODELS, MAX_PHRASES, METHODS, METRICS
 from explorer.figures import scene_figure
 from explorer.phrases import shorten
 from explorer.presets import PRESETS
 from explorer.scene import build_scene
-from explorer.st_cache import PHRASES_KEY, get_model, phrase_box
+from explorer.share import Param
+from explorer.st_cache import PHRASES_KEY, get_model, phrase_box, restore_from_link, share_view
 
 FOCUS_KEY = "focus"
 CHART_KEY = "map"
-LAST = ""  # focus option meaning "the last phrase" (phrases are never empty)
+LAST = 0  # focus option meaning "the last phrase"; phrase i is option i + 1
+#: What this page's link carries besides the phrases.
+PARAMS = [
+    Param("model", "model", tuple(BUILTIN_MODELS)),
+    Param("method", "method", tuple(METHODS)),
+    Param("metric", "metric", tuple(METRICS)),
+    Param("lines", "line_distances", ("model", "map")),
+    Param("focus", FOCUS_KEY, kind="int", low=0, high=MAX_PHRASES),
+]
 
 
 def load_preset(name: str) -> None:
@@ -32,12 +41,13 @@ def select_from_chart() -> None:
         phrase = point.get("customdata")
         if isinstance(phrase, list):
             phrase = phrase[0] if phrase else None
-        if isinstance(phrase, int) and phrase in range(len(st.session_state.get("_phrases", []))):
-            st.session_state[FOCUS_KEY] = st.session_state["_phrases"][phrase]
+        if isinstance(phrase, int) and phrase in range(st.session_state.get("_phrase_count", 0)):
+            st.session_state[FOCUS_KEY] = phrase + 1
             return
     st.session_state[FOCUS_KEY] = LAST
 
 
+restore_from_link("playground", PARAMS)
 st.title("Embedding Playground")
 st.markdown(
     "An embedding is a **coordinate**: a model turns each phrase into a point, and "
@@ -94,21 +104,24 @@ with inputs:
     for column, (name, (label, _, _)) in zip(buttons, PRESETS.items(), strict=True):
         column.button(label, key=f"preset_{name}", on_click=load_preset, args=(name,))
     phrases = phrase_box().phrases
-    st.session_state["_phrases"] = phrases
-    if st.session_state.get(FOCUS_KEY) not in phrases:
+    st.session_state["_phrase_count"] = len(phrases)
+    if st.session_state.get(FOCUS_KEY) not in range(len(phrases) + 1):
         st.session_state[FOCUS_KEY] = LAST
     focus = st.selectbox(
         "Ask about a phrase (or click its point)",
-        [LAST, *phrases],
-        format_func=lambda p: "— the last phrase —" if p == LAST else shorten(p, 80),
+        range(len(phrases) + 1),
+        format_func=lambda i: (
+            "— the last phrase —" if i == LAST else f"{i}. {shorten(phrases[i - 1], 80)}"
+        ),
         key=FOCUS_KEY,
     )
-    selected = None if focus == LAST else phrases.index(focus)
+    selected = None if focus == LAST else focus - 1
     table_slot = st.container()
 
 with outputs:
     if not phrases:
         st.info("Type at least one phrase, one per line, or load a preset above.", icon="✏️")
+        share_view(PARAMS)
         st.stop()
     try:
         model = get_model(model_name)
@@ -122,6 +135,7 @@ with outputs:
         )
     except ValueError as error:
         st.error(str(error))
+        share_view(PARAMS)
         st.stop()
 
     for notice in scene.notices:
@@ -174,3 +188,5 @@ with table_slot:
             },
             key="pairs",
         )
+
+share_view(PARAMS)

@@ -1,0 +1,86 @@
+"""Link encoding: phrases round-trip exactly, long lists compress, bad values are refused."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from explorer.config import MAX_LINK_CHARS, MAX_PHRASES, PLAIN_PHRASES_CHARS
+from explorer.share import (
+    COMPRESSED_PARAM,
+    PHRASES_PARAM,
+    Param,
+    phrases_params,
+    read_params,
+    read_phrases,
+    share_link,
+)
+
+ODD = "emoji 🎉👍🏽\nעברית מימין לשמאל\n<b>bold</b> & <script>x</script>\nzero\u200bwidth\ttab"
+
+
+def through_url(params: dict[str, str]) -> dict[str, list[str]]:
+    link = share_link("http://host:8501/playground", params).url
+    assert link is not None
+    return parse_qs(urlsplit(link).query, keep_blank_values=True)
+
+
+@pytest.mark.parametrize("text", [ODD, "a", "\n".join(f"phrase {i} " * 8 for i in range(150))])
+def test_phrases_survive_a_link_exactly(text) -> None:
+    assert read_phrases(through_url(phrases_params(text))).text == text
+
+
+def test_short_lists_stay_readable_and_long_ones_compress() -> None:
+    assert list(phrases_params("a cat\na dog")) == [PHRASES_PARAM]
+    long = "\n".join(f"a fairly long phrase number {i}" for i in range(MAX_PHRASES))
+    assert list(phrases_params(long)) == [COMPRESSED_PARAM]
+    assert len(phrases_params(long)[COMPRESSED_PARAM]) < PLAIN_PHRASES_CHARS * 2
+
+
+def test_a_link_that_cannot_fit_asks_for_the_export() -> None:
+    rng = __import__("random").Random(0)
+    noise = "\n".join("".join(rng.choice("abcdefghij") for _ in range(900)) for _ in range(20))
+    link = share_link("http://h/", phrases_params(noise))
+    assert link.url is None
+    assert f"over the {MAX_LINK_CHARS:,} that links can safely carry" in link.problem
+    assert "Export" in link.problem
+
+
+def test_no_phrases_in_a_link_means_none() -> None:
+    assert read_phrases({}).text is None and read_phrases({}).problems == []
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("!!!", "not valid base64url"),
+        ("aGVsbG8", "not zlib data"),
+        (phrases_params("x" * 5000)[COMPRESSED_PARAM][:-6], "cut short"),
+    ],
+)
+def test_broken_compression_is_refused_with_a_reason(value, reason) -> None:
+    linked = read_phrases({COMPRESSED_PARAM: value})
+    assert linked.text is None
+    assert reason in linked.problems[0] and "default phrases" in linked.problems[0]
+
+
+def test_params_parse_their_kinds_and_refuse_the_rest() -> None:
+    specs = [
+        Param("model", "m", ("toy", "minilm")),
+        Param("k", "k", kind="int", low=1, high=20),
+        Param("on", "on", kind="bool"),
+        Param("q", "q", kind="text", max_chars=10),
+    ]
+    values, problems = read_params({"model": "minilm", "k": "7", "on": "TRUE", "q": "hi"}, specs)
+    assert values == {"m": "minilm", "k": 7, "on": True, "q": "hi"}
+    assert problems == []
+    values, problems = read_params({"model": "x", "k": "0", "on": "yes", "q": "y" * 11}, specs)
+    assert values == {}
+    assert [p.split(",")[0] for p in problems] == [
+        "The link asks for model “x”",
+        "The link asks for k “0”",
+        "The link asks for on “yes”",
+        "The link asks for q “yyyyyyyyyyy”",
+    ]
+    assert Param("on", "on", kind="bool").format(False) == "false"
