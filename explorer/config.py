@@ -54,3 +54,92 @@ ENCODE_BATCH_SIZE = 256
 #: the server loop, another visitor) holds a core: one short phrase took 10 ms
 #: alone but 20-180 ms with a core busy on two threads, 13 ms on one.
 SINGLE_THREAD_MAX_TEXTS = 32
+
+# --- Compare and custom axes ---
+#: The Compare page measures the real model's nearest neighbours with this
+#: metric in all its dimensions (for MiniLM's unit vectors, Euclidean gives the
+#: same neighbours); the toy model uses Euclidean distance on its plane.
+COMPARE_REAL_METRIC = "cosine"
+#: Most phrases one pole of a custom axis takes ("a few phrases or words").
+AXES_MAX_POLE_PHRASES = 20
+#: Above this |cosine| between the two axis directions (about 72°), the page
+#: warns that the axes measure partly the same thing.
+AXES_COSINE_WARNING = 0.3
+#: A pole difference shorter than this share of the pole centroids' length is
+#: treated as zero: the two poles point the same way and define no direction.
+AXES_MIN_DIRECTION = 1e-4
+#: Fewest phrases a rank correlation is computed on.
+RANK_CORRELATION_MIN_PHRASES = 3
+
+# --- Fidelity and inside a vector ---
+#: Neighbours each fidelity score looks at (trustworthiness, continuity, k-NN
+#: recall, false and torn neighbours); shrunk below half the phrase count.
+FIDELITY_K = 5
+#: Largest k the "How much the map lies" page offers.
+FIDELITY_K_MAX = 15
+#: Fewest phrases any fidelity score is computed on (k must stay below n / 2).
+FIDELITY_MIN_PHRASES = 3
+#: Below this many phrases the page says the scores mean little.
+FIDELITY_ADVISED_PHRASES = 5
+#: Scores closer than this count as a tie when naming the most faithful method.
+FIDELITY_TIE = 0.02
+#: Most pairs drawn in the Shepard diagram (a seeded sample beyond it; the
+#: rank correlation always uses every pair).
+SHEPARD_MAX_POINTS = 5_000
+#: Shares of PCA variance whose component counts are reported.
+VARIANCE_SHARES = (0.5, 0.9)
+#: Phrases whose raw values are drawn as heat strips at once.
+STRIPS_MAX = 3
+#: Random pairs of reference phrases in the cosine-similarity baseline, and the
+#: seed that draws them.
+BASELINE_PAIRS = 5_000
+BASELINE_SEED = 0
+#: Bins of the baseline histogram over cosine similarity [-1, 1].
+BASELINE_BINS = 80
+
+# --- Export and import ---
+#: Largest upload the import reads, in bytes (all files together, a zip's
+#: contents unpacked); larger ones are refused before parsing. Streamlit's own
+#: cap is ``server.maxUploadSize`` (MB) in .streamlit/config.toml.
+IMPORT_MAX_BYTES = 32 * 1024 * 1024
+#: Most vectors (rows) one import takes.
+IMPORT_MAX_ROWS = 5_000
+#: Most dimensions an imported vector may have.
+IMPORT_MAX_DIM = 4_096
+
+# --- Search ---
+#: Hits each ranker returns by default, and the most the Search page offers.
+SEARCH_K = 5
+SEARCH_MAX_K = 20
+#: Most documents one corpus holds; the rest are left out with a note.
+SEARCH_MAX_DOCS = 10_000
+#: Largest corpus file (or pasted text) accepted, in bytes.
+SEARCH_MAX_BYTES = 10 * 1024 * 1024
+#: The query Search's preset runs over the sample corpus: it shares no word
+#: with the sample's document about automobile repairs.
+SEARCH_PRESET_QUERY = "how to fix my car"
+#: Where document embeddings are kept between runs; the environment variable
+#: overrides it (tests point it at a temporary folder).
+SEARCH_CACHE_DIR = "~/.cache/embedding-explorer"
+SEARCH_CACHE_DIR_ENV = "EXPLORER_CACHE_DIR"
+#: Documents embedded per model call and saved per cache file: a corpus embeds
+#: batch by batch, so an interrupted one resumes, and the progress bar moves.
+SEARCH_EMBED_BATCH = 512
+#: Document embeddings kept in memory across corpora (about 1.5 KiB each for
+#: 384 dimensions); the least recently used batches go, and stay on disk.
+SEARCH_MEMORY_ROWS = 200_000
+#: Corpora whose prepared search index (vectors, keyword index, map) stays in memory.
+SEARCH_INDEXES_KEPT = 4
+#: Above this many documents the map draws its points with WebGL.
+SEARCH_MAP_WEBGL_MIN = 2_000
+
+# --- Share links ---
+#: Longest link the Share control offers (browsers, chat apps and servers
+#: start cutting links somewhere past 8,000 characters).
+MAX_LINK_CHARS = 8_000
+#: Phrases travel as readable text (``?phrases=``) while their encoded form
+#: stays under this many characters; longer lists go compressed (``?pz=``).
+PLAIN_PHRASES_CHARS = 1_500
+#: Most characters a link's phrases may unpack to (a guard against
+#: decompression bombs): MAX_PHRASES phrases of MAX_PHRASE_CHARS, plus breaks.
+MAX_LINK_TEXT_CHARS = MAX_PHRASES * (MAX_PHRASE_CHARS + 1)
