@@ -151,7 +151,8 @@ class Param:
         name: the query parameter, e.g. ``"model"``.
         key: the session-state key of the widget holding it.
         choices: the values allowed (for a choice); ``None`` for other kinds.
-        kind: ``"choice"``, ``"int"`` (``low`` to ``high``), ``"bool"`` or ``"text"``.
+        kind: ``"choice"``, ``"int"`` (``low`` to ``high``), ``"ints"`` (a comma-separated
+            list of them, e.g. phrase numbers), ``"bool"`` or ``"text"``.
 
     Example:
         >>> Param("k", "k", kind="int", low=1, high=20).parse("50")
@@ -184,6 +185,15 @@ class Param:
             if raw.strip().lstrip("-").isdigit() and self.low <= int(raw) <= self.high:
                 return int(raw)
             raise self._reject(raw, f"a whole number from {self.low} to {self.high}")
+        if self.kind == "ints":
+            parts = [p.strip() for p in raw.split(",") if p.strip()]
+            if len(parts) <= 100 and all(
+                p.isdigit() and self.low <= int(p) <= self.high for p in parts
+            ):
+                return [int(p) for p in parts]
+            raise self._reject(
+                raw, f"a comma-separated list of whole numbers from {self.low} to {self.high}"
+            )
         if self.kind == "bool":
             if raw.lower() in ("true", "false"):
                 return raw.lower() == "true"
@@ -196,6 +206,8 @@ class Param:
         """The link's text for a widget value (what :meth:`parse` reads back)."""
         if isinstance(value, bool):
             return "true" if value else "false"
+        if isinstance(value, list | tuple):
+            return ",".join(str(v) for v in value)
         return "" if value is None else str(value)
 
 

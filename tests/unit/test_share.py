@@ -84,3 +84,11 @@ def test_params_parse_their_kinds_and_refuse_the_rest() -> None:
         "The link asks for q “yyyyyyyyyyy”",
     ]
     assert Param("on", "on", kind="bool").format(False) == "false"
+
+
+def test_lists_of_phrase_numbers_round_trip() -> None:
+    spec = Param("pick", "pick", kind="ints", low=0, high=199)
+    assert spec.parse(spec.format([0, 2, 5])) == [0, 2, 5]
+    assert spec.parse("") == []
+    with pytest.raises(ValueError, match="comma-separated list of whole numbers from 0 to 199"):
+        spec.parse("1,x")

@@ -1,0 +1,230 @@
+"""How much the map lies: how faithfully a 2-D picture keeps the real model's distances."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from explorer.config import (
+    FIDELITY_ADVISED_PHRASES,
+    FIDELITY_K,
+    FIDELITY_K_MAX,
+    FIDELITY_MIN_PHRASES,
+    METHODS,
+    METRICS,
+    MODEL_TITLES,
+    VARIANCE_SHARES,
+)
+from explorer.fidelity import MethodComparison, compare_methods, pca_variance, with_phrases
+from explorer.fidelity_figures import (
+    methods_figure,
+    neighbour_map_figure,
+    shepard_figure,
+    variance_figure,
+)
+from explorer.presets import TOPIC_PHRASES
+from explorer.share import Param
+from explorer.st_cache import PHRASES_KEY, get_model, phrase_box, restore_from_link, share_view
+
+MODEL = "minilm"
+SCORE_TITLES = {
+    "spearman": "Rank correlation (Spearman)",
+    "trustworthiness": "Trustworthiness",
+    "continuity": "Continuity",
+    "knn_recall": "k-NN recall",
+}
+CHART_CONFIG = {"displaylogo": False}
+#: What this page's link carries besides the phrases.
+PARAMS = [
+    Param("method", "projection", tuple(METHODS)),
+    Param("metric", "distance", tuple(METRICS)),
+    Param("k", "knn", kind="int", low=1, high=FIDELITY_K_MAX),
+    Param("false", "false", kind="bool"),
+    Param("torn", "torn", kind="bool"),
+]
+
+
+def add_topics() -> None:
+    """Button callback: add the topics preset below the phrases already typed (none is lost)."""
+    text = st.session_state.get(PHRASES_KEY, "")
+    st.session_state[PHRASES_KEY] = with_phrases(text, TOPIC_PHRASES)
+
+
+@st.cache_data(
+    show_spinner="Drawing the phrases with PCA, UMAP and t-SNE and scoring each map…",
+    max_entries=32,
+)
+def score_methods(vectors: np.ndarray, k: int, metric: str) -> MethodComparison:
+    """:func:`explorer.fidelity.compare_methods`, cached on the vectors and settings."""
+    return compare_methods(vectors, k=k, metric=metric)
+
+
+def topics_button() -> None:
+    st.button(
+        f"Add {len(TOPIC_PHRASES)} example phrases (animals, vehicles, food)",
+        key="add_topics",
+        on_click=add_topics,
+        help="Adds them below your phrases; nothing you typed is removed.",
+    )
+
+
+restore_from_link("fidelity", PARAMS)
+st.title("How much the map lies")
+st.markdown(
+    f"The real model ({MODEL_TITLES[MODEL]}) places each phrase in **384 dimensions**; every "
+    "map you see is a 2-D shadow of that space. Here the shadow is checked against the real "
+    "thing: which distances it keeps, which neighbours it invents and which it tears apart. "
+    "(The toy model is 2-D already, so its map cannot lie.)"
+)
+
+with st.sidebar:
+    st.header("Settings")
+    method = st.selectbox(
+        "Projection to 2-D",
+        list(METHODS),
+        format_func=METHODS.get,
+        key="projection",
+    )
+    metric = st.radio(
+        "True distance",
+        list(METRICS),
+        format_func=METRICS.get,
+        key="distance",
+        horizontal=True,
+        help="How distance is measured in all 384 dimensions. Distances on the map are "
+        "always Euclidean, as the eye reads them.",
+    )
+    k = st.slider(
+        "Neighbours per phrase (k)",
+        min_value=1,
+        max_value=FIDELITY_K_MAX,
+        value=FIDELITY_K,
+        key="knn",
+        help="The neighbourhood every score looks at. It must stay below half the number "
+        "of phrases; a larger k is shrunk, with a note.",
+    )
+
+inputs, scores_column = st.columns([2, 3], gap="large")
+with inputs:
+    phrases = phrase_box().phrases
+    if len(phrases) < FIDELITY_ADVISED_PHRASES:
+        topics_button()
+
+if len(phrases) < FIDELITY_MIN_PHRASES:
+    scores_column.info(
+        f"Distortion needs at least {FIDELITY_MIN_PHRASES} phrases to measure, and scores mean "
+        f"something from about {FIDELITY_ADVISED_PHRASES} (better 10 or more); you have "
+        f"{len(phrases)}. Add phrases, one per line, or add the example phrases.",
+        icon="✏️",
+    )
+    share_view(PARAMS)
+    st.stop()
+
+try:
+    vectors = get_model(MODEL).encode(phrases)
+    comparison = score_methods(vectors, int(k), metric)
+except ValueError as error:
+    st.error(str(error))
+    share_view(PARAMS)
+    st.stop()
+
+result = comparison.result(method)
+fid = result.fidelity
+projection = result.projection
+
+with scores_column:
+    st.subheader(f"{METHODS[method]} map of {len(phrases)} phrases: the scores")
+    if len(phrases) < FIDELITY_ADVISED_PHRASES:
+        st.warning(
+            f"With {len(phrases)} phrases these scores mean little: every phrase has only "
+            f"{len(phrases) - 1} others to be near. Add phrases (about "
+            f"{FIDELITY_ADVISED_PHRASES} or more, better 10+).",
+            icon="⚠️",
+        )
+    if projection.notice:
+        st.info(projection.notice, icon="ℹ️")
+    for note in fid.notes:
+        st.info(note, icon="ℹ️")
+    score_values = fid.scores()
+    cells = st.columns(2)
+    for index, (key, title) in enumerate(SCORE_TITLES.items()):
+        value = score_values[key]
+        with cells[index % 2]:
+            st.metric(
+                title.replace("k-NN", f"{fid.k}-NN"),
+                "n/a" if value is None else f"{value:.2f}",
+            )
+            st.caption(fid.explanation(key))
+    st.caption(f"All scores compare the {fid.true_space} with Euclidean distance as drawn in 2-D.")
+
+shepard_column, map_column = st.columns(2, gap="large")
+with shepard_column:
+    st.plotly_chart(shepard_figure(fid, phrases), key="shepard", config=CHART_CONFIG)
+    st.caption(
+        "A perfect map puts the dots on one rising curve: a farther pair is always drawn "
+        "farther. Dots above the others are pairs drawn too far apart; dots below, too close."
+    )
+with map_column:
+    toggles = st.columns(2)
+    show_false = toggles[0].toggle(
+        f"False neighbours ({len(fid.false_lines)})",
+        key="false",
+        help=f"Red dotted lines: pairs drawn among each other's {fid.k} nearest, "
+        f"but not among the true {fid.k} nearest.",
+    )
+    show_torn = toggles[1].toggle(
+        f"Torn neighbours ({len(fid.torn_lines)})",
+        key="torn",
+        help=f"Dark dashed lines: a phrase and its true nearest neighbour, drawn outside "
+        f"each other's {fid.k} nearest on the map.",
+    )
+    st.plotly_chart(
+        neighbour_map_figure(
+            phrases,
+            projection.coords,
+            fid,
+            axis_titles=projection.axis_titles,
+            title=f"{MODEL_TITLES[MODEL]} projected to 2-D with "
+            f"{METHODS.get(projection.method, projection.method)}",
+            show_false=show_false,
+            show_torn=show_torn,
+        ),
+        key="neighbour_map",
+        config=CHART_CONFIG,
+    )
+
+st.subheader("PCA, UMAP or t-SNE: which picture to trust?")
+st.markdown(comparison.verdict())
+table = comparison.table()
+numbers = [c for c in table.columns if c not in ("method", "drawn with")]
+st.dataframe(
+    table,
+    hide_index=True,
+    key="methods_table",
+    column_config={c: st.column_config.NumberColumn(format="%.2f") for c in numbers[:4]},
+)
+st.plotly_chart(methods_figure(comparison), key="methods_chart", config=CHART_CONFIG)
+st.caption(
+    "Each method draws the same phrases; each map is scored the same way. PCA keeps the "
+    "broad layout (a rotation and a flattening); UMAP and t-SNE bend space to keep "
+    "neighbourhoods, so their far distances mean little."
+)
+
+st.subheader("How many dimensions does the picture need?")
+try:
+    variance = pca_variance(vectors)
+except ValueError as error:
+    st.info(str(error), icon="ℹ️")
+else:
+    needed = variance.shares()
+    half, most = (needed[share] for share in VARIANCE_SHARES)
+    st.markdown(
+        f"PCA needs **{half}** component{'s' if half > 1 else ''} for "
+        f"{VARIANCE_SHARES[0]:.0%} of the variance of these phrases and **{most}** for "
+        f"{VARIANCE_SHARES[1]:.0%}; a 2-D map shows two. With {variance.n} phrases at most "
+        f"{variance.max_components} components carry any variance, so more phrases usually "
+        "need more."
+    )
+    st.plotly_chart(variance_figure(variance), key="variance_chart", config=CHART_CONFIG)
+
+share_view(PARAMS)
