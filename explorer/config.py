@@ -125,9 +125,9 @@ SEARCH_CACHE_DIR_ENV = "EXPLORER_CACHE_DIR"
 #: Documents embedded per model call and saved per cache file: a corpus embeds
 #: batch by batch, so an interrupted one resumes, and the progress bar moves.
 SEARCH_EMBED_BATCH = 512
-#: Document embeddings kept in memory across corpora (about 1.5 KiB each for
-#: 384 dimensions); the least recently used batches go, and stay on disk.
-SEARCH_MEMORY_ROWS = 200_000
+#: Document embeddings kept in memory across corpora (1.5 KiB each for 384
+#: dimensions, so 150 MiB); the least recently used batches go, and stay on disk.
+SEARCH_MEMORY_ROWS = 100_000
 #: Corpora whose prepared search index (vectors, keyword index, map) stays in memory.
 SEARCH_INDEXES_KEPT = 4
 #: Above this many documents the map draws its points with WebGL.

@@ -1,0 +1,245 @@
+"""The search map as a Plotly figure (no Streamlit here).
+
+The corpus is drawn as small points coloured by topic, the query as a star
+placed with the corpus's fitted projection, and dashed lines join the query to
+its top semantic hits, labelled with their true cosine distance in the model's
+own space. Every label and hover is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from explorer.config import (
+    HOVER_CHARS,
+    LABEL_CHARS,
+    MODEL_TITLES,
+    SEARCH_MAP_WEBGL_MIN,
+)
+from explorer.figures import LINE_COLOR, LINE_TRACE, PALETTE, label_positions
+from explorer.phrases import escape, shorten
+from explorer.search_map import SearchMap
+
+QUERY_TRACE = "query"
+HITS_TRACE = "top hits"
+#: Name of the corpus trace when documents have no topics.
+DOCUMENTS_TRACE = "documents"
+#: Names of the annotations: a line's d= label, the query's label, the best hit's label.
+DISTANCE_LABEL = "distance label"
+QUERY_LABEL = "query label"
+BEST_LABEL = "best hit label"
+#: Where a line's d= label sits, as a fraction of the way from the query to the hit.
+LABEL_AT = 0.62
+#: Marker shapes, one per round of the palette, so topics beyond ten stay apart.
+TOPIC_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross")
+
+
+def topic_style(position: int) -> tuple[str, str]:
+    """Colour and marker symbol of the topic at ``position`` (in sorted order).
+
+    Example:
+        >>> topic_style(0), topic_style(10)
+        (('#1f77b4', 'circle'), ('#1f77b4', 'square'))
+    """
+    color = PALETTE[position % len(PALETTE)]
+    symbol = TOPIC_SYMBOLS[(position // len(PALETTE)) % len(TOPIC_SYMBOLS)]
+    return color, symbol
+
+
+def _callout(x: float, y: float, text: str, name: str, color: str, dx: int, dy: int) -> dict:
+    """A label with a white background and an arrow to its point, clear of crowded lines."""
+    return {
+        "x": x,
+        "y": y,
+        "text": text,
+        "showarrow": True,
+        "arrowhead": 0,
+        "arrowcolor": color,
+        "ax": dx,
+        "ay": dy,
+        "font": {"size": 13, "color": "#111"},
+        "bgcolor": "rgba(255, 255, 255, 0.92)",
+        "bordercolor": color,
+        "borderpad": 3,
+        "name": name,
+    }
+
+
+def _padded(values: np.ndarray) -> list[float]:
+    low, high = float(values.min()), float(values.max())
+    pad = 0.08 * (high - low) if high - low > 1e-9 else 1.0
+    return [low - pad, high + pad]
+
+
+def _corpus_traces(smap: SearchMap) -> list[go.Scatter]:
+    scatter = go.Scattergl if len(smap.texts) > SEARCH_MAP_WEBGL_MIN else go.Scatter
+    groups: dict[str, list[int]] = {}
+    if smap.topics is None:
+        groups[DOCUMENTS_TRACE] = list(range(len(smap.texts)))
+    else:
+        for i, topic in enumerate(smap.topics):
+            groups.setdefault(topic, []).append(i)
+    traces = []
+    for position, topic in enumerate(sorted(groups)):
+        members = groups[topic]
+        color, symbol = topic_style(position) if smap.topics is not None else ("#6b8fb3", "circle")
+        prefix = f"<b>{escape(topic)}</b><br>" if smap.topics is not None else ""
+        traces.append(
+            scatter(
+                x=smap.coords[members, 0].tolist(),
+                y=smap.coords[members, 1].tolist(),
+                mode="markers",
+                name=escape(shorten(topic, LABEL_CHARS)),
+                legendgroup="corpus",
+                marker={"size": 7, "color": color, "symbol": symbol, "opacity": 0.55},
+                hovertext=[
+                    f"{prefix}{i + 1}. {escape(shorten(smap.texts[i], HOVER_CHARS))}"
+                    for i in members
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+                customdata=members,
+                meta={"role": "corpus"},
+            )
+        )
+    return traces
+
+
+def search_map_figure(smap: SearchMap, *, height: int = 620) -> go.Figure:
+    """Draw the corpus, the query and dashed lines to its top hits with ``d=`` labels.
+
+    Example:
+        >>> from explorer.doc_cache import DocumentCache
+        >>> from explorer.search import build_index, search
+        >>> from explorer.search_map import build_search_map
+        >>> index = build_index(["a cat", "a dog", "<b>a truck</b>"], cache=DocumentCache(None))
+        >>> fig = search_map_figure(build_search_map(index, "a puppy", search("a puppy", index)))
+        >>> [t.name for t in fig.data][-2:], [a.text for a in fig.layout.annotations][:1]
+        (['top hits', 'query'], ['d=0.23'])
+    """
+    coords = np.asarray(smap.coords, dtype=float)
+    query_xy = np.asarray(smap.query_coords, dtype=float)
+    everything = np.vstack([coords, query_xy[None, :]])
+    x_range, y_range = _padded(everything[:, 0]), _padded(everything[:, 1])
+    model = escape(MODEL_TITLES.get(smap.model_name, smap.model_name))
+    true_space = f"cosine distance in all {smap.dim} dimensions"
+
+    fig = go.Figure(_corpus_traces(smap))
+    annotations = []
+    for rank, (hit, d, drawn) in enumerate(
+        zip(smap.hits, smap.true_distances, smap.map_distances, strict=True), start=1
+    ):
+        hx, hy = coords[hit.index]
+        fig.add_trace(
+            go.Scatter(
+                x=[float(query_xy[0]), float(hx)],
+                y=[float(query_xy[1]), float(hy)],
+                mode="lines",
+                name=LINE_TRACE,
+                line={"dash": "dash", "width": 1.5, "color": LINE_COLOR},
+                hoverinfo="skip",
+                showlegend=False,
+                meta={"hit": hit.index, "rank": rank, "distance": d},
+            )
+        )
+        # Past the middle, towards the hit: lines leave one point, so their
+        # middles crowd around the query.
+        annotations.append(
+            {
+                "x": float(query_xy[0] + LABEL_AT * (hx - query_xy[0])),
+                "y": float(query_xy[1] + LABEL_AT * (hy - query_xy[1])),
+                "text": f"d={d:.2f}",
+                "hovertext": (
+                    f"Hit {rank}: {escape(shorten(hit.text, LABEL_CHARS))}<br>"
+                    f"{true_space}: {d:.3f} (cosine similarity {1 - d:.3f})<br>"
+                    f"Euclidean distance as drawn in 2-D: {drawn:.3f}"
+                ),
+                "showarrow": False,
+                "font": {"size": 11, "color": "#333"},
+                "bgcolor": "rgba(255, 255, 255, 0.8)",
+                "borderpad": 2,
+                "name": DISTANCE_LABEL,
+            }
+        )
+
+    if smap.hits:
+        hit_xy = coords[[h.index for h in smap.hits]]
+        fig.add_trace(
+            go.Scatter(
+                x=hit_xy[:, 0].tolist(),
+                y=hit_xy[:, 1].tolist(),
+                mode="markers+text",
+                name=HITS_TRACE,
+                text=[str(rank) for rank in range(1, len(smap.hits) + 1)],
+                textposition=label_positions(hit_xy, tuple(x_range), tuple(y_range)),
+                textfont={"size": 12, "color": "#222"},
+                hovertext=[
+                    f"<b>Hit {rank}</b>, cosine similarity {h.score:.3f}<br>"
+                    f"{escape(shorten(h.text, HOVER_CHARS))}"
+                    for rank, h in enumerate(smap.hits, start=1)
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+                customdata=[h.index for h in smap.hits],
+                cliponaxis=False,
+                marker={
+                    "size": 15,
+                    "symbol": "circle-open",
+                    "color": "#111",
+                    "line": {"width": 2.5, "color": "#111"},
+                },
+                showlegend=True,
+            )
+        )
+    query_label = escape(shorten(f"query: {smap.query}", LABEL_CHARS + 8))
+    annotations.append(
+        _callout(*map(float, query_xy), query_label, QUERY_LABEL, "#c99700", -40, -45)
+    )
+    if smap.hits:
+        best = smap.hits[0]
+        best_label = f"1. {escape(shorten(best.text, LABEL_CHARS + 8))}"
+        annotations.append(
+            _callout(*map(float, coords[best.index]), best_label, BEST_LABEL, "#111", -30, 50)
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[float(query_xy[0])],
+            y=[float(query_xy[1])],
+            mode="markers",
+            name=QUERY_TRACE,
+            hovertext=[
+                f"<b>Query</b>: {escape(shorten(smap.query, HOVER_CHARS))}<br>"
+                "placed with the corpus's projection (not refitted)"
+            ],
+            hovertemplate="%{hovertext}<extra></extra>",
+            cliponaxis=False,
+            marker={"size": 22, "symbol": "star", "color": "#f5b700", "line": {"width": 1.5}},
+            showlegend=True,
+        )
+    )
+
+    n = len(smap.texts)
+    title = f"{model} ({smap.dim} dimensions): {n:,} documents projected to 2-D with PCA"
+    subtitle = (
+        f"Dashed lines: query ★ → its top {len(smap.hits)} semantic hits (numbered), "
+        f"d = {true_space} (1 − cosine similarity), not as drawn.<br>"
+        "The query is placed with the projection fitted to the corpus, not refitted."
+    )
+    fig.update_layout(
+        title={"text": title, "subtitle": {"text": subtitle}, "x": 0.01, "xanchor": "left"},
+        height=height,
+        margin={"l": 60, "r": 30, "t": 105, "b": 60},
+        annotations=annotations,
+        hovermode="closest",
+        plot_bgcolor="white",
+        legend={"itemsizing": "constant"},
+    )
+    axis_style = {"showgrid": True, "gridcolor": "#eee", "zeroline": False}
+    fig.update_xaxes(title={"text": smap.axis_titles[0]}, range=x_range, **axis_style)
+    fig.update_yaxes(
+        title={"text": smap.axis_titles[1]},
+        range=y_range,
+        scaleanchor="x",
+        scaleratio=1,
+        **axis_style,
+    )
+    return fig

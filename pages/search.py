@@ -1,0 +1,291 @@
+"""Search by meaning: semantic hits beside keyword hits, and the query on the corpus's map."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from explorer.config import (
+    MAX_PHRASE_CHARS,
+    MODEL_TITLES,
+    SEARCH_K,
+    SEARCH_MAX_BYTES,
+    SEARCH_MAX_DOCS,
+    SEARCH_MAX_K,
+    SEARCH_PRESET_QUERY,
+)
+from explorer.corpus import (
+    SAMPLE_SOURCE,
+    Corpus,
+    from_table,
+    from_text,
+    load_sample,
+    load_upload,
+    read_table,
+)
+from explorer.doc_cache import default_cache
+from explorer.phrases import clean_phrase, markdown_escape
+from explorer.search import Hit, build_index, highlight
+from explorer.search_figures import search_map_figure
+from explorer.search_map import build_search_map
+from explorer.share import Param
+from explorer.st_cache import get_model, restore_from_link, share_view
+
+MODEL = "minilm"
+#: Corpus sources: name -> (label, also the URL value ``?corpus=``; caption).
+SOURCES = {
+    "sample": ("Sample", "short documents on many topics, built in"),
+    "paste": ("Paste", "your documents, one per line"),
+    "upload": ("Upload", "a .txt or .csv file"),
+}
+#: Session keys of the page's own state (not widgets).
+ACTIVE_KEY = "_search_corpus"  # the corpus last loaded without error
+UPLOAD_KEY = "_search_upload"  # {"file": id, (column,): Corpus or error} for the current file
+#: The browser refuses files far over the limit before sending them; those a
+#: little over it reach explorer.corpus, whose message gives the exact size.
+UPLOAD_REFUSED_MB = math.ceil(2 * SEARCH_MAX_BYTES / 1024 / 1024)
+
+
+#: What this page's link carries (pasted and uploaded documents stay in the session).
+PARAMS = [
+    Param("corpus", "corpus", tuple(SOURCES)),
+    Param("q", "q", kind="text", max_chars=MAX_PHRASE_CHARS),
+    Param("hits", "hits", kind="int", low=1, high=SEARCH_MAX_K),
+]
+SHARE_NOTE = (
+    "The link carries the query, the number of hits and which documents are searched; "
+    "pasted or uploaded documents stay in your browser session, so the person you send it "
+    "to pastes or uploads them too."
+)
+
+
+def share() -> None:
+    share_view(PARAMS, phrases=False, note=SHARE_NOTE)
+
+
+def use_preset() -> None:
+    """Button callback: the article's example, over the built-in sample."""
+    st.session_state["corpus"] = "sample"
+    st.session_state["q"] = SEARCH_PRESET_QUERY
+
+
+def say(text: str) -> str:
+    """A message shown literally: file names and documents may hold Markdown or HTML."""
+    return markdown_escape(text)
+
+
+def load_pasted() -> Corpus | None:
+    text = st.text_area(
+        f"Documents, one per line (up to {SEARCH_MAX_DOCS:,}); Ctrl+Enter applies",
+        key="corpus_text",
+        height=160,
+        placeholder="Our store opens at 9 on Sundays.\nAutomobile repairs while you wait.\n…",
+        persist_state="session",
+    )
+    if not clean_phrase(text):  # blank, or only invisible characters
+        st.info("Paste documents, one per line, then press Ctrl+Enter.", icon="✏️")
+        return None
+    return from_text(text)
+
+
+def load_uploaded() -> Corpus | None:
+    upload = st.file_uploader(
+        f"A .txt file (one document per line) or a .csv file (one per row, first row = "
+        f"column names), UTF-8, up to {SEARCH_MAX_BYTES / 1024 / 1024:.0f} MB and "
+        f"{SEARCH_MAX_DOCS:,} documents",
+        type=["txt", "csv"],
+        key="corpus_file",
+        max_upload_size=UPLOAD_REFUSED_MB,
+    )
+    if upload is None:
+        st.info("Choose a file to search it.", icon="📄")
+        return None
+    memo = st.session_state.get(UPLOAD_KEY)
+    if not memo or memo.get("file") != upload.file_id:
+        memo = st.session_state[UPLOAD_KEY] = {"file": upload.file_id}
+    if not upload.name.lower().endswith(".csv"):
+        if "txt" not in memo:
+            memo["txt"] = _attempt(lambda: load_upload(upload.getvalue(), name=upload.name))
+        return _unwrap(memo["txt"])
+    if "table" not in memo:
+        memo["table"] = _attempt(lambda: read_table(upload.getvalue(), name=upload.name))
+    table = _unwrap(memo["table"])
+    column = st.selectbox(
+        "Column holding the documents",
+        table.columns,
+        index=None if table.guess is None else table.columns.index(table.guess),
+        placeholder="Choose the column of documents",
+        key=f"text_column_{upload.file_id}",
+    )
+    if ("column", column) not in memo:
+        memo[("column", column)] = _attempt(lambda: from_table(table, text_column=column))
+    return _unwrap(memo[("column", column)])
+
+
+def _attempt(load):
+    try:
+        return load()
+    except ValueError as error:
+        return error
+
+
+def _unwrap(result):
+    if isinstance(result, ValueError):
+        raise result
+    return result
+
+
+def show_hit(rank: int, hit: Hit, score_name: str, topics: tuple[str, ...] | None) -> None:
+    parts = [f"**{rank}.** {score_name} **{hit.score:.2f}**"]
+    if score_name == "cosine similarity":
+        parts[0] += f" (d = {1 - hit.score:.2f})"
+    if topics is not None:
+        parts.append(say(topics[hit.index]))
+    if hit.shares_no_word:
+        parts.append("*shares no word with the query*")
+    else:
+        parts.append("shares " + ", ".join(f"**{say(w)}**" for w in hit.shared_words))
+    with st.container(border=True):
+        st.markdown(" · ".join(parts) + "\n\n" + highlight(hit.text, hit.shared_words))
+
+
+restore_from_link("search", PARAMS, phrases=False)
+st.title("Search by meaning")
+st.markdown(
+    "Keyword search finds documents that **share words** with your query. Semantic search "
+    "finds documents whose **embedding is near** the query's: “how to fix my car” lands next "
+    "to “Automobile repairs…” although the two share no word. Below, both rankers side by "
+    "side, and the query placed on the map of the corpus."
+)
+
+active: Corpus = st.session_state.get(ACTIVE_KEY) or load_sample()
+source = st.radio(
+    "Documents to search",
+    list(SOURCES),
+    format_func=lambda name: SOURCES[name][0],
+    captions=[caption for _, caption in SOURCES.values()],
+    key="corpus",
+    horizontal=True,
+)
+try:
+    if source == "paste":
+        chosen = load_pasted()
+    elif source == "upload":
+        chosen = load_uploaded()
+    else:
+        chosen = load_sample()
+except ValueError as error:
+    st.error(say(str(error)), icon="🚫")
+    st.info(say(f"Nothing changed: still searching {active.describe()}."), icon="↩️")
+else:
+    if chosen is not None:
+        active = chosen
+        st.session_state[ACTIVE_KEY] = active
+    elif active.source != SAMPLE_SOURCE:
+        st.caption(say(f"Until then: still searching {active.describe()}."))
+
+for note in active.notes:
+    st.warning(say(note), icon="✂️")
+if active.source == SAMPLE_SOURCE:
+    st.caption(
+        f"The built-in sample: {len(active):,} short documents on "
+        f"{len(set(active.topics or ()))} topics, written for this app (FAQ answers, product "
+        "blurbs, headlines, recipes, tips)."
+    )
+
+model = get_model(MODEL)
+model_title = MODEL_TITLES.get(model.name, model.name)
+bar = st.empty()
+
+
+def show_progress(done: int, total: int) -> None:
+    bar.progress(
+        done / total if total else 1.0,
+        text=f"Embedding {total:,} new documents with {model_title}: {done:,} done…",
+    )
+
+
+try:
+    index = build_index(active.texts, model=model, progress=show_progress)
+except ValueError as error:
+    st.error(say(str(error)), icon="🚫")
+    share()
+    st.stop()
+bar.empty()
+if default_cache().disk_error:
+    st.info(say(default_cache().disk_error), icon="💾")
+
+query_column, preset_column = st.columns([3, 2], vertical_alignment="bottom")
+with query_column:
+    query = st.text_input(
+        "Query: what are you looking for?",
+        key="q",
+        max_chars=MAX_PHRASE_CHARS,
+        placeholder=f"e.g. {SEARCH_PRESET_QUERY}",
+    )
+with preset_column:
+    st.button(f"Try “{SEARCH_PRESET_QUERY}”", key="preset_car", on_click=use_preset)
+k = st.slider("Hits per ranker", 1, SEARCH_MAX_K, SEARCH_K, key="hits")
+
+if not (query or "").strip():
+    st.info(
+        f"Type a query above, or try “{SEARCH_PRESET_QUERY}” over the built-in sample.",
+        icon="🔎",
+    )
+    share()
+    st.stop()
+
+try:
+    semantic = index.semantic(query, k=k)
+    keyword = index.keyword(query, k=k)
+    search_map = build_search_map(index, query, semantic, topics=active.topics)
+except ValueError as error:
+    st.error(say(str(error)), icon="🚫")
+    share()
+    st.stop()
+
+if semantic and semantic[0].shares_no_word:
+    st.success(
+        "The best semantic hit shares **no word** with your query, so keyword search cannot "
+        "find it: the model puts the two near each other because they mean similar things.",
+        icon="💡",
+    )
+
+by_meaning, by_words = st.columns(2, gap="large")
+with by_meaning:
+    st.subheader("By meaning")
+    st.caption(
+        f"{model_title}: cosine similarity of the query's vector and each document's, in all "
+        f"{model.dim} dimensions (1 = same direction); d = 1 − similarity, the distance on the map."
+    )
+    with st.container(key="semantic_hits"):
+        for rank, hit in enumerate(semantic, start=1):
+            show_hit(rank, hit, "cosine similarity", active.topics)
+with by_words:
+    st.subheader("By keywords")
+    st.caption(
+        "TF-IDF (scikit-learn): only documents sharing a word with the query score above 0; "
+        "rare words weigh more than common ones."
+    )
+    with st.container(key="keyword_hits"):
+        if not keyword:
+            st.info("No document shares a word with the query: keyword search finds nothing.")
+        for rank, hit in enumerate(keyword, start=1):
+            show_hit(rank, hit, "TF-IDF score", active.topics)
+
+st.subheader("On the map")
+if search_map.notice:
+    st.info(say(search_map.notice), icon="ℹ️")
+st.plotly_chart(
+    search_map_figure(search_map),
+    key="search_map",
+    config={"displaylogo": False, "scrollZoom": True},
+)
+st.caption(
+    f"PCA is fitted to the corpus alone; the query is placed with the same projection, so the "
+    f"documents stay put whatever you search. Each d= is the cosine distance in all "
+    f"{model.dim} dimensions: the 2-D picture distorts distances, the numbers do not."
+)
+
+share()

@@ -1,0 +1,58 @@
+"""The Search page in a real headless Chromium: the preset finds the automobile document first."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+
+import pytest
+
+from explorer.config import SEARCH_CACHE_DIR_ENV, SEARCH_PRESET_QUERY
+from tests.e2e.harness import ROOT
+
+# The app server (a session fixture, started after collection) inherits this
+# environment: its document embeddings go to a temporary folder, not ~/.cache.
+if SEARCH_CACHE_DIR_ENV not in os.environ:
+    os.environ[SEARCH_CACHE_DIR_ENV] = tempfile.mkdtemp(prefix="explorer-search-cache-")
+    atexit.register(shutil.rmtree, os.environ[SEARCH_CACHE_DIR_ENV], ignore_errors=True)
+
+pytestmark = pytest.mark.e2e
+SCREENSHOT = ROOT / "test-artifacts" / "search.png"
+HITS = "[data-testid='stMarkdownContainer']"
+#: JavaScript: the names of the search map's traces and its d= labels.
+MAP_STATE_JS = """() => {
+  const plot = document.querySelector('.js-plotly-plot');
+  if (!plot || !plot.data) return null;
+  return {names: plot.data.map(t => t.name),
+          labels: (plot.layout.annotations || []).map(a => a.text)};
+}"""
+
+
+def test_preset_query_puts_the_automobile_document_first(page, server_url) -> None:
+    page.goto(server_url + "/search")
+    preset = page.get_by_role("button", name=f"Try “{SEARCH_PRESET_QUERY}”")
+    preset.wait_for(timeout=120_000)
+    preset.click()
+    semantic = page.locator(f".st-key-semantic_hits {HITS}")
+    semantic.first.wait_for(timeout=120_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.st-key-semantic_hits "
+        '[data-testid="stMarkdownContainer"]\').length === 5',
+        timeout=120_000,
+    )
+    first = semantic.first.inner_text()
+    assert "Automobile repairs: brake pads, oil changes and engine diagnostics" in first
+    assert "shares no word with the query" in first
+    keyword = page.locator(f".st-key-keyword_hits {HITS}").all_inner_texts()
+    assert len(keyword) == 5
+    assert not any("Automobile repairs" in text for text in keyword)
+    assert page.get_by_role("textbox", name="Query").input_value() == SEARCH_PRESET_QUERY
+    page.wait_for_function(f"() => {{ const s = ({MAP_STATE_JS})(); return s && s.labels.length }}")
+    state = page.evaluate(MAP_STATE_JS)
+    assert state["names"][-2:] == ["top hits", "query"]
+    assert len([label for label in state["labels"] if label.startswith("d=")]) == 5
+    assert "q=how" in page.url  # the query is in the URL, to share
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
