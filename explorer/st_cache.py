@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 import streamlit as st
 
@@ -24,6 +25,8 @@ from explorer.share import Param, phrases_params, read_params, read_phrases, sha
 
 #: Session-state key of the phrase box every page shares.
 PHRASES_KEY = "phrases_text"
+#: Session-state flag set by app.py each run (see :func:`rerun_through_app`).
+APP_RAN_KEY = "_app_ran"
 
 #: Python's GIL switch interval in the server. Each rerun runs in its own thread
 #: beside the server loop (and, once, the UMAP warm-up); torch must win the GIL
@@ -87,6 +90,27 @@ def _link_params() -> dict[str, list[str]]:
     return {name: st.query_params.get_all(name) for name in st.query_params}
 
 
+def rerun_through_app() -> None:
+    """Rerun at once if this page was started without app.py's navigation.
+
+    On a fresh server, until app.py has once called ``st.navigation``,
+    Streamlit treats an app with a ``pages/`` folder as a legacy multipage app
+    (``PagesManager.uses_pages_directory``): a deep link (``/search?q=...``)
+    then runs the page without app.py, with the file-name sidebar and the
+    narrow layout. Clearing that flag, as ``st.navigation`` does, and rerunning
+    goes through app.py. AppTest runs of a single page file are left alone.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    main = Path(ctx.main_script_path).name if ctx is not None else ""
+    if main == "app.py" and not st.session_state.get(APP_RAN_KEY):
+        st.session_state[APP_RAN_KEY] = True  # never loop
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def restore_from_link(page: str, specs: Sequence[Param] = (), *, phrases: bool = True) -> None:
     """On a session's first run of ``page``, set its widgets from the URL's parameters.
 
@@ -94,6 +118,7 @@ def restore_from_link(page: str, specs: Sequence[Param] = (), *, phrases: bool =
     so nothing the user types is overwritten. Every value the link gets wrong
     gives a warning and leaves that widget at its default.
     """
+    rerun_through_app()
     flag = f"_link_read_{page}"
     if st.session_state.get(flag):
         return
