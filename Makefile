@@ -7,7 +7,7 @@ ADDRESS ?= 127.0.0.1
 PORT ?= 8501
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install dev chromium run test lint bench toy-model clean
+.PHONY: install dev chromium run serve test lint bench toy-model clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -36,6 +36,13 @@ chromium:
 
 run: install
 	$(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
+
+# A demo for a LAN or a server: `SERVE_ADDRESS=0.0.0.0 SERVE_PORT=80 make serve`.
+SERVE_ADDRESS ?= 0.0.0.0
+SERVE_PORT ?= 8501
+serve: install
+	$(BIN)/streamlit run app.py --server.address $(SERVE_ADDRESS) --server.port $(SERVE_PORT) \
+		--server.headless true --server.enableXsrfProtection true
 
 lint: dev
 	$(BIN)/ruff check .
