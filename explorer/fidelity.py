@@ -430,17 +430,11 @@ def compare_methods(
             f"Fidelity needs at least {FIDELITY_MIN_PHRASES} phrases, "
             f"got {array.shape[0]}; add phrases."
         )
-    from threadpoolctl import threadpool_limits
-
     results = []
     for method in methods:
-        # One native thread: t-SNE's OpenMP threads spin-wait for each other, and
-        # with a core busy elsewhere (a browser, another visitor) 50 phrases took
-        # 0.5-13 s instead of 0.2 s on one thread, on this 2-core machine.
-        with threadpool_limits(limits=1):
-            projection = compute_projection(
-                array, method=method, metric=metric, random_state=random_state
-            )
+        projection = compute_projection(
+            array, method=method, metric=metric, random_state=random_state
+        )
         results.append(
             MethodResult(
                 method=method,
