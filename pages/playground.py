@@ -5,8 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.config import ALL_PAIRS_MAX, BUILTIN_MODELS, MAX_PHRASES, METHODS, METRICS
+from explorer.export import (
+    IMPORT_SUFFIXES,
+    ImportedEmbedder,
+    file_stem,
+    plotly_config,
+    read_uploads,
+    scene_exports,
+)
 from explorer.figures import scene_figure
-from explorer.phrases import shorten
+from explorer.phrases import markdown_escape, shorten
 from explorer.presets import PRESETS
 from explorer.scene import build_scene
 from explorer.share import Param
@@ -14,6 +22,14 @@ from explorer.st_cache import PHRASES_KEY, get_model, phrase_box, restore_from_l
 
 FOCUS_KEY = "focus"
 CHART_KEY = "map"
+IMPORTED = "imported"  # the model option for vectors imported from files
+IMPORTED_KEY = "_imported"  # session: the ImportedEmbedder, never shared between visitors
+IMPORT_NOTES_KEY = "_import_notes"  # session: (kind, message) pairs from the last import
+TEXT_BEFORE_IMPORT_KEY = "_text_before_import"
+SHARE_NOTE = (
+    "Imported vectors are not in the link (it carries the phrases and settings only). "
+    "Send the Projector zip from “Export this map” with it."
+)
 LAST = 0  # focus option meaning "the last phrase"; phrase i is option i + 1
 #: What this page's link carries besides the phrases.
 PARAMS = [
@@ -30,6 +46,46 @@ def load_preset(name: str) -> None:
     _, phrases, model = PRESETS[name]
     st.session_state[PHRASES_KEY] = "\n".join(phrases)
     st.session_state["model"] = model
+    st.session_state[FOCUS_KEY] = LAST
+
+
+def import_vectors() -> None:
+    """Button callback: read the uploaded files; on success, explore their phrases as they are."""
+    files = st.session_state.get("import_files") or []
+    try:
+        imported = read_uploads({f.name: f.getvalue() for f in files})
+    except ValueError as error:
+        st.session_state[IMPORT_NOTES_KEY] = [("error", str(error))]
+        return  # what was loaded before stays
+    shown = imported.phrases[:MAX_PHRASES]
+    notes = [("warning", note) for note in imported.notes]
+    if len(imported.phrases) > MAX_PHRASES:
+        notes.append(
+            (
+                "warning",
+                f"The files hold {len(imported.phrases):,} phrases; the map takes up to "
+                f"{MAX_PHRASES}, so the first {MAX_PHRASES} are shown.",
+            )
+        )
+    notes.append(
+        (
+            "success",
+            f"Imported {len(imported.phrases):,} vectors of {imported.dim} dimensions from "
+            f"{imported.source}; they are drawn as they are, nothing is re-embedded.",
+        )
+    )
+    st.session_state[TEXT_BEFORE_IMPORT_KEY] = st.session_state.get(PHRASES_KEY, "")
+    st.session_state[IMPORTED_KEY] = imported.embedder()
+    st.session_state[IMPORT_NOTES_KEY] = notes
+    st.session_state[PHRASES_KEY] = "\n".join(shown)
+    st.session_state["model"] = IMPORTED
+    st.session_state[FOCUS_KEY] = LAST
+
+
+def restore_typed_phrases() -> None:
+    """Button callback: bring back the phrases typed before the import, on a built-in model."""
+    st.session_state[PHRASES_KEY] = st.session_state.pop(TEXT_BEFORE_IMPORT_KEY, "")
+    st.session_state["model"] = "minilm"
     st.session_state[FOCUS_KEY] = LAST
 
 
@@ -56,10 +112,16 @@ st.markdown(
 
 with st.sidebar:
     st.header("Settings")
+    imported: ImportedEmbedder | None = st.session_state.get(IMPORTED_KEY)
+    model_names = {**BUILTIN_MODELS}
+    if imported is not None:
+        model_names[IMPORTED] = f"Imported vectors ({imported.dim} dimensions)"
+    if st.session_state.get("model") not in model_names:
+        st.session_state.pop("model", None)
     model_name = st.radio(
         "Model",
-        list(BUILTIN_MODELS),
-        format_func=BUILTIN_MODELS.get,
+        list(model_names),
+        format_func=model_names.get,
         key="model",
         persist_state="session",
     )
@@ -90,7 +152,7 @@ with st.sidebar:
         "Numbers on the lines",
         ["model", "map"],
         format_func={
-            "model": "true distance (all 384 dimensions)",
+            "model": "true distance (all the model's dimensions)",
             "map": "distance as drawn (2-D)",
         }.get,
         key="line_distances",
@@ -104,6 +166,23 @@ with inputs:
     for column, (name, (label, _, _)) in zip(buttons, PRESETS.items(), strict=True):
         column.button(label, key=f"preset_{name}", on_click=load_preset, args=(name,))
     phrases = phrase_box().phrases
+    with st.expander("Import vectors computed elsewhere"):
+        st.file_uploader(
+            "Embedding Projector vectors.tsv + metadata.tsv (or its zip), a .npy with a "
+            "phrases .txt, or a points .csv",
+            type=[suffix.lstrip(".") for suffix in IMPORT_SUFFIXES],
+            accept_multiple_files=True,
+            key="import_files",
+        )
+        st.button("Explore these vectors", key="import_button", on_click=import_vectors)
+        for kind, note in st.session_state.get(IMPORT_NOTES_KEY, []):
+            getattr(st, kind)(markdown_escape(note))
+        if TEXT_BEFORE_IMPORT_KEY in st.session_state:
+            st.button(
+                "Bring back the phrases I had typed",
+                key="restore_typed",
+                on_click=restore_typed_phrases,
+            )
     st.session_state["_phrase_count"] = len(phrases)
     if st.session_state.get(FOCUS_KEY) not in range(len(phrases) + 1):
         st.session_state[FOCUS_KEY] = LAST
@@ -121,10 +200,10 @@ with inputs:
 with outputs:
     if not phrases:
         st.info("Type at least one phrase, one per line, or load a preset above.", icon="✏️")
-        share_view(PARAMS)
+        share_view(PARAMS, note=SHARE_NOTE if model_name == IMPORTED else None)
         st.stop()
     try:
-        model = get_model(model_name)
+        model = imported if model_name == IMPORTED and imported else get_model(model_name)
         scene = build_scene(
             phrases,
             model=model,
@@ -135,7 +214,7 @@ with outputs:
         )
     except ValueError as error:
         st.error(str(error))
-        share_view(PARAMS)
+        share_view(PARAMS, note=SHARE_NOTE if model_name == IMPORTED else None)
         st.stop()
 
     for notice in scene.notices:
@@ -145,12 +224,13 @@ with outputs:
     answer = scene.answer_text()
     if answer:
         st.markdown(answer)
+    figure = scene_figure(scene)
     st.plotly_chart(
-        scene_figure(scene),
+        figure,
         key=CHART_KEY,
         on_select=select_from_chart,
         selection_mode="points",
-        config={"displaylogo": False, "scrollZoom": True},
+        config={**plotly_config(file_stem=file_stem(scene)), "scrollZoom": True},
     )
     if scene.is_projected:
         st.caption(
@@ -168,6 +248,21 @@ with outputs:
             f"With more than {ALL_PAIRS_MAX} phrases, lines join each phrase to its nearest "
             "neighbour; click a point (or pick it on the left) to draw its distances to all others."
         )
+    with st.expander("Export this map"):
+        st.caption(
+            "The camera in the chart's toolbar saves a PNG. The Projector zip opens in "
+            "projector.tensorflow.org (Load, then pick vectors.tsv and metadata.tsv)."
+        )
+        for export in scene_exports(scene, figure=figure):
+            st.download_button(
+                export.label,
+                data=export.build,
+                file_name=export.file_name,
+                mime=export.mime,
+                help=export.help,
+                key=f"export_{export.key}",
+                on_click="ignore",
+            )
 
 with table_slot:
     if len(phrases) > 1:
@@ -189,4 +284,4 @@ with table_slot:
             key="pairs",
         )
 
-share_view(PARAMS)
+share_view(PARAMS, note=SHARE_NOTE if model_name == IMPORTED else None)

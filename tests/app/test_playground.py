@@ -183,3 +183,57 @@ def test_html_emoji_and_rtl_are_shown_literally(app) -> None:
     # Markdown shows a backslash-escaped character literally: no "<" may stay bare.
     assert "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in answer
     assert re.search(r"(?<!\\)<", answer) is None
+
+
+def test_the_map_exports_html_csv_and_projector_files(app) -> None:
+    names = {b.proto.label: b for b in app.get("download_button")}
+    assert set(names) == {
+        "Interactive map (HTML)",
+        "Points (CSV)",
+        "Distances (CSV)",
+        "Embedding Projector (zip)",
+    }
+
+
+def projector_upload(phrases: list[str], vectors: np.ndarray) -> list[tuple[str, bytes, str]]:
+    from explorer.export import projector_tsv
+
+    vectors_tsv, metadata_tsv = projector_tsv(vectors, phrases)
+    return [
+        ("vectors.tsv", vectors_tsv.encode(), "text/tab-separated-values"),
+        ("metadata.tsv", metadata_tsv.encode(), "text/tab-separated-values"),
+    ]
+
+
+def test_imported_vectors_are_drawn_without_re_embedding(app, minilm) -> None:
+    phrases = ["a cat", "a dog", "a truck", "<b>bold</b> move"]
+    vectors = minilm.encode(phrases)
+    app.text_area(key="phrases_text").set_value("my own\nphrases").run()
+    app.file_uploader(key="import_files").set_value(projector_upload(phrases, vectors)).run()
+    app.button(key="import_button").click().run()
+    assert not app.exception
+    assert app.radio(key="model").value == "imported"
+    assert app.text_area(key="phrases_text").value == "\n".join(phrases)
+    assert any("Imported 4 vectors of 384 dimensions" in s.value for s in app.success)
+    reference = AppTest.from_file(APP, default_timeout=120).run()
+    reference.text_area(key="phrases_text").set_value("\n".join(phrases)).run()
+    reference.radio(key="model").set_value("minilm").run()
+    assert points(app)["x"] == pytest.approx(points(reference)["x"], abs=1e-5)
+    assert points(app)["y"] == pytest.approx(points(reference)["y"], abs=1e-5)
+    # A phrase the file does not hold cannot be drawn with its vectors: said, not crashed.
+    app.text_area(key="phrases_text").set_value("a cat\nsomething new").run()
+    assert "1 phrase is not in the imported vectors" in app.error[0].value
+    app.button(key="restore_typed").click().run()
+    assert app.text_area(key="phrases_text").value == "my own\nphrases"
+    assert app.radio(key="model").value == "minilm"
+
+
+def test_a_broken_import_says_why_and_keeps_what_was_there(app) -> None:
+    before = points(app)["x"]
+    bad = [("vectors.tsv", b"1\t2\n3\n", "text/tab-separated-values")]
+    app.file_uploader(key="import_files").set_value(bad).run()
+    app.button(key="import_button").click().run()
+    assert not app.exception
+    assert app.error[0].value.startswith(r"vectors\.tsv, line 2 has 1 values but the first")
+    assert app.radio(key="model").value == "toy"
+    assert points(app)["x"] == before
