@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# Document embeddings (and the app servers the browser tests start, which
+# inherit this environment) go to a temporary folder, never ~/.cache.
+from explorer.config import SEARCH_CACHE_DIR_ENV  # noqa: E402
+
+if SEARCH_CACHE_DIR_ENV not in os.environ:
+    os.environ[SEARCH_CACHE_DIR_ENV] = tempfile.mkdtemp(prefix="explorer-test-cache-")
+    atexit.register(shutil.rmtree, os.environ[SEARCH_CACHE_DIR_ENV], ignore_errors=True)
 
 import explorer  # noqa: E402
 from explorer.presets import ARTICLE_PHRASES  # noqa: E402

@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-import atexit
-import os
-import shutil
-import tempfile
-
 import pytest
 
-from explorer.config import SEARCH_CACHE_DIR_ENV, SEARCH_PRESET_QUERY
+from explorer.config import SEARCH_PRESET_QUERY
 from tests.e2e.harness import ROOT
-
-# The app server (a session fixture, started after collection) inherits this
-# environment: its document embeddings go to a temporary folder, not ~/.cache.
-if SEARCH_CACHE_DIR_ENV not in os.environ:
-    os.environ[SEARCH_CACHE_DIR_ENV] = tempfile.mkdtemp(prefix="explorer-search-cache-")
-    atexit.register(shutil.rmtree, os.environ[SEARCH_CACHE_DIR_ENV], ignore_errors=True)
 
 pytestmark = pytest.mark.e2e
 SCREENSHOT = ROOT / "test-artifacts" / "search.png"
