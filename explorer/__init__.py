@@ -17,30 +17,74 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from explorer.config import MAX_PHRASE_CHARS, MAX_PHRASES
+from explorer.corpus import Corpus, from_text, load_sample, load_upload
 from explorer.distances import distances, nearest, nearest_answer, nearest_neighbors
+from explorer.export import (
+    Imported,
+    ImportedEmbedder,
+    figure_html,
+    points_csv,
+    projector_tsv,
+    projector_zip,
+    read_npy,
+    read_projector,
+    read_uploads,
+)
+from explorer.fidelity import Fidelity, compare_methods, fidelity, pca_variance
 from explorer.figures import scene_figure
+from explorer.inside import cosine_baseline, dimension_readability, heat_strips
 from explorer.models import Embedder, load_model
 from explorer.phrases import parse_phrases
 from explorer.projection import Projection, compute_projection, project
 from explorer.scene import Scene, build_scene
+from explorer.search import Hit, SearchIndex, build_index, keyword_search, search
+from explorer.search_figures import search_map_figure
+from explorer.search_map import build_search_map
 
 __all__ = [
     "MAX_PHRASES",
     "MAX_PHRASE_CHARS",
+    "Corpus",
     "Embedder",
+    "Fidelity",
+    "Hit",
+    "Imported",
+    "ImportedEmbedder",
     "Projection",
     "Scene",
+    "SearchIndex",
+    "build_index",
     "build_scene",
+    "build_search_map",
+    "compare_methods",
     "compute_projection",
+    "cosine_baseline",
+    "dimension_readability",
     "distances",
+    "fidelity",
+    "figure_html",
+    "from_text",
+    "heat_strips",
+    "keyword_search",
     "load_model",
+    "load_sample",
+    "load_upload",
     "nearest",
     "nearest_answer",
     "nearest_neighbors",
     "parse_phrases",
+    "pca_variance",
     "plot",
+    "points_csv",
     "project",
+    "projector_tsv",
+    "projector_zip",
+    "read_npy",
+    "read_projector",
+    "read_uploads",
     "scene_figure",
+    "search",
+    "search_map_figure",
 ]
 
 
