@@ -22,8 +22,7 @@ PAGES = [
     ("pages/search.py", "Search by meaning", "🔎"),
 ]
 pages = [
-    st.Page(path, title=title, icon=icon, default=index == 0)
+    st.Page(str(HERE / path), title=title, icon=icon, default=index == 0)
     for index, (path, title, icon) in enumerate(PAGES)
-    if (HERE / path).exists()  # TRANSITIONAL while pages are being written
 ]
 st.navigation(pages).run()

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from explorer.axes import AXES_PRESETS, AxisProjection, axis_projection, toy_agreement
+from explorer.compare import Comparison, compare_spaces
 from explorer.config import MAX_PHRASE_CHARS, MAX_PHRASES
 from explorer.corpus import Corpus, from_text, load_sample, load_upload
 from explorer.distances import distances, nearest, nearest_answer, nearest_neighbors
@@ -42,8 +44,11 @@ from explorer.search_figures import search_map_figure
 from explorer.search_map import build_search_map
 
 __all__ = [
+    "AXES_PRESETS",
     "MAX_PHRASES",
     "MAX_PHRASE_CHARS",
+    "AxisProjection",
+    "Comparison",
     "Corpus",
     "Embedder",
     "Fidelity",
@@ -55,7 +60,9 @@ __all__ = [
     "SearchIndex",
     "build_index",
     "build_scene",
+    "axis_projection",
     "build_search_map",
+    "compare_spaces",
     "compare_methods",
     "compute_projection",
     "cosine_baseline",
@@ -85,6 +92,7 @@ __all__ = [
     "scene_figure",
     "search",
     "search_map_figure",
+    "toy_agreement",
 ]
 
 

@@ -74,6 +74,9 @@ def phrase_box(*, height: int = 170, label: str | None = None) -> PhraseInput:
     the article's three phrases.
     """
     st.session_state.setdefault(PHRASES_KEY, "\n".join(ARTICLE_PHRASES))
+    # A keyed widget's value is dropped when another page first draws it, even
+    # with persist_state; writing it back before the widget keeps the phrases.
+    st.session_state[PHRASES_KEY] = st.session_state[PHRASES_KEY]
     text = st.text_area(
         label or f"Phrases, one per line (up to {MAX_PHRASES}); Ctrl+Enter applies",
         height=height,

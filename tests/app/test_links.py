@@ -118,3 +118,48 @@ def test_an_oversized_phrase_list_is_cut_with_a_note(minilm) -> None:
     at = open_link({"phrases": "\n".join(["word " * 300] * 250)})
     assert not at.exception
     assert any("only the first" in w for w in warnings(at))
+
+
+PAGES = Path(APP).parent / "pages"
+#: Per page: a link that sets every parameter the page carries.
+PAGE_LINKS = {
+    "compare.py": {"phrases": "a cat\na dog\na truck\na bus", "method": "tsne", "phrase": "2"},
+    "axes.py": {
+        "phrases": "Dear Sir\nlol ok\nI love it\nI hate it",
+        "x_from": "hey\nlol",
+        "x_to": "Dear Sir\nYours faithfully",
+        "y_from": "awful",
+        "y_to": "wonderful",
+    },
+    "fidelity.py": {
+        "phrases": "\n".join(ARTICLE_PHRASES + ["a cat", "a dog", "a truck"]),
+        "method": "pca",
+        "metric": "cosine",
+        "k": "2",
+        "false": "true",
+        "torn": "false",
+    },
+    "inside.py": {"phrases": "a cat\na dog\na truck", "pick": "3,1", "order": "first"},
+    "search.py": {"corpus": "sample", "q": "how to fix my car", "hits": "3"},
+}
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("page", sorted(PAGE_LINKS))
+def test_every_page_round_trips_its_link(minilm, page) -> None:
+    first = AppTest.from_file(str(PAGES / page), default_timeout=180)
+    for name, value in PAGE_LINKS[page].items():
+        first.query_params[name] = value
+    first.run()
+    assert not first.exception
+    assert not first.warning or all("The link" not in w.value for w in first.warning)
+    link = link_of(first)
+    assert link == PAGE_LINKS[page]  # the page writes back exactly what it shows
+    second = AppTest.from_file(str(PAGES / page), default_timeout=180)
+    for name, value in link.items():
+        second.query_params[name] = value
+    second.run()
+    assert charts(second) == charts(first) and charts(first)

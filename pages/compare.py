@@ -1,0 +1,124 @@
+"""Toy vs real: the same phrases in the toy model's square and in the real model, side by side."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from explorer.compare import compare_spaces
+from explorer.compare_figures import clicked_index, comparison_figure
+from explorer.config import MAX_PHRASES, METHODS
+from explorer.phrases import shorten
+from explorer.share import Param
+from explorer.st_cache import get_model, phrase_box, restore_from_link, share_view
+
+PHRASE_KEY = "phrase"
+METHOD_KEY = "proj"
+CHART_KEYS = {"toy": "toy_map", "real": "real_map"}
+PHRASES_STATE = "_compare_phrases"
+NONE = 0  # phrase option meaning "no phrase highlighted"; phrase i is option i + 1
+#: What this page's link carries besides the phrases.
+PARAMS = [
+    Param("method", METHOD_KEY, tuple(METHODS)),
+    Param("phrase", PHRASE_KEY, kind="int", low=0, high=MAX_PHRASES),
+]
+CHART_CONFIG = {"displaylogo": False, "scrollZoom": True}
+
+
+def select_from_chart(space: str) -> None:
+    """Chart callback: a click on a phrase's point highlights it in both maps."""
+    phrases = st.session_state.get(PHRASES_STATE, [])
+    index = clicked_index(st.session_state.get(CHART_KEYS[space]), len(phrases))
+    st.session_state[PHRASE_KEY] = NONE if index is None else index + 1
+
+
+restore_from_link("compare", PARAMS)
+st.title("Toy vs real")
+st.markdown(
+    "The same phrases in two spaces. **Left**: the toy model, whose two axes mean something "
+    "(casual → formal, negative → positive). **Right**: the real model, 384 dimensions nobody "
+    "can read, projected to 2-D. Pick a phrase (or click its point on either map) to see its "
+    "distances in both, and whether the two spaces agree on which phrase is nearest."
+)
+
+inputs, settings = st.columns([3, 2], gap="large")
+with inputs:
+    phrases = phrase_box(height=150).phrases
+st.session_state[PHRASES_STATE] = phrases
+if st.session_state.get(PHRASE_KEY, NONE) not in range(len(phrases) + 1):
+    st.session_state[PHRASE_KEY] = NONE
+with settings:
+    method = st.selectbox(
+        "Real model's map: projection to 2-D",
+        list(METHODS),
+        format_func=METHODS.get,
+        key=METHOD_KEY,
+        help="Only the real model's picture depends on it. Nearest neighbours are measured "
+        "in all 384 dimensions, so the table and the agreement never change with it.",
+    )
+    focus = st.selectbox(
+        "Highlight a phrase in both maps (or click its point)",
+        range(len(phrases) + 1),
+        format_func=lambda i: "— none —" if i == NONE else f"{i}. {shorten(phrases[i - 1], 80)}",
+        key=PHRASE_KEY,
+    )
+
+if not phrases:
+    st.info("Type at least one phrase, one per line, to compare the two spaces.", icon="✏️")
+    share_view(PARAMS)
+    st.stop()
+selected = None if focus == NONE else focus - 1
+try:
+    comparison = compare_spaces(
+        phrases,
+        toy=get_model("toy"),
+        real=get_model("minilm"),
+        method=method,
+        selected=selected,
+    )
+except ValueError as error:
+    st.error(str(error))
+    share_view(PARAMS)
+    st.stop()
+
+for notice in comparison.real.notices:
+    st.info(notice, icon="ℹ️")
+st.markdown(f"**{comparison.summary()}**")
+if selected is not None and len(phrases) > 1:
+    for side, scene in (("Toy model", comparison.toy), ("Real model", comparison.real)):
+        st.markdown(f"{side}: {scene.answer_text()}")
+
+toy_column, real_column = st.columns(2, gap="medium")
+for column, space in ((toy_column, "toy"), (real_column, "real")):
+    with column:
+        st.plotly_chart(
+            comparison_figure(comparison, space),
+            key=CHART_KEYS[space],
+            on_select=partial(select_from_chart, space),
+            selection_mode="points",
+            config=CHART_CONFIG,
+        )
+st.caption(
+    f"Left, each d= is the {comparison.toy_space}: the map is the whole toy space. Right, "
+    f"each d= is the {comparison.real_space}, while the points are a 2-D shadow of them, so "
+    "a short line can carry a large d. Solid green: the selected phrase's nearest neighbour "
+    "in that space; dotted orange: its nearest in the other space, where they differ."
+)
+
+st.subheader("Nearest neighbour of each phrase, in each space")
+table = comparison.table()
+numbers = [c for c in table.columns if c not in ("phrase", "agree") and not c.startswith("nearest")]
+st.dataframe(
+    table,
+    hide_index=True,
+    height=min(460, 38 + 35 * len(table)),
+    column_config={
+        "phrase": st.column_config.TextColumn(width="medium"),
+        **{c: st.column_config.NumberColumn(format="%.3f") for c in numbers},
+        "agree": st.column_config.CheckboxColumn("agree", help="Both spaces name the same phrase"),
+    },
+    key="neighbours",
+)
+
+share_view(PARAMS)
