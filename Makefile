@@ -52,6 +52,7 @@ test: dev chromium lint
 
 bench: dev chromium
 	$(BIN)/python bench/playground.py
+	$(BIN)/python bench/search.py
 
 # Refit the toy model after editing explorer/data/toy_phrases.csv.
 toy-model: install

@@ -16,11 +16,10 @@ from explorer.axes import POLE_ENDS, AxisProjection, pole_names
 from explorer.compare import Comparison
 from explorer.config import HOVER_CHARS, LABEL_CHARS, METHODS, MODEL_TITLES
 from explorer.figures import (
-    POINTS_TRACE,
-    _padded_range,
     label_positions,
-    phrase_color,
+    padded_range,
     point_label,
+    points_trace,
     scene_figure,
 )
 from explorer.phrases import escape, shorten
@@ -169,7 +168,7 @@ def axes_figure(phrases: Sequence[str], result: AxisProjection, *, height: int =
     coords = np.asarray(result.coords, dtype=float)
     poles = result.pole_coords.reshape(4, 2)
     everything = np.vstack([coords, poles])
-    x_range, y_range = _padded_range(everything[:, 0]), _padded_range(everything[:, 1])
+    x_range, y_range = padded_range(everything[:, 0]), padded_range(everything[:, 1])
     x_title, y_title = (escape(t) for t in result.axis_titles)
 
     pole_text, pole_hover = [], []
@@ -207,26 +206,9 @@ def axes_figure(phrases: Sequence[str], result: AxisProjection, *, height: int =
         f"{result.model_dim}-d vector"
         for i, phrase in enumerate(phrases)
     ]
-    n = len(phrases)
     fig.add_trace(
-        go.Scatter(
-            x=coords[:, 0].tolist(),
-            y=coords[:, 1].tolist(),
-            mode="markers+text",
-            name=POINTS_TRACE,
-            text=[point_label(p) for p in phrases],
-            textposition=label_positions(coords, x_range, y_range),
-            textfont={"size": 13, "color": "#222"},
-            hovertext=hovers,
-            hovertemplate="%{hovertext}<extra></extra>",
-            customdata=list(range(n)),
-            cliponaxis=False,
-            marker={
-                "size": 12,
-                "color": [phrase_color(i) for i in range(n)],
-                "line": {"width": 1, "color": "white"},
-            },
-            showlegend=False,
+        points_trace(
+            coords, [point_label(p) for p in phrases], hovers, x_range, y_range
         )
     )
     fig.add_hline(y=0, line={"color": "#999", "width": 1})

@@ -32,7 +32,6 @@ from explorer.config import (
     VARIANCE_SHARES,
 )
 from explorer.distances import distances, nearest_neighbors
-from explorer.phrases import parse_phrases
 from explorer.projection import Projection, compute_projection
 
 #: What each score means, in one line (``{k}`` is the neighbourhood size).
@@ -507,20 +506,3 @@ def pca_variance(vectors: NDArray) -> PcaVariance:
     ratios = variance / total
     ratios = ratios[ratios > 1e-12]
     return PcaVariance(ratios=ratios, cumulative=np.cumsum(ratios), n=n, dim=dim)
-
-
-def with_phrases(text: str, phrases: list[str]) -> str:
-    """The phrase box's ``text`` with ``phrases`` added below, those not there already.
-
-    Scores need enough phrases; pages offer example phrases this way, so that
-    nothing the user typed is replaced.
-
-    Example:
-        >>> with_phrases("a cat\\n", ["a dog", "a cat"])
-        'a cat\\na dog'
-        >>> with_phrases("", ["a dog"])
-        'a dog'
-    """
-    present = set(parse_phrases(text).phrases)
-    missing = [p for p in phrases if p not in present]
-    return "\n".join([text.rstrip("\n"), *missing]).strip("\n")

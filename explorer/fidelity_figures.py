@@ -20,12 +20,16 @@ from explorer.config import (
     SHEPARD_MAX_POINTS,
 )
 from explorer.fidelity import Fidelity, MethodComparison, PcaVariance
-from explorer.figures import _padded_range, label_positions, phrase_color, point_label
+from explorer.figures import (
+    padded_range,
+    phrase_color,
+    point_label,
+    points_trace,
+)
 from explorer.inside import CosineBaseline, HeatStrips, PairSimilarity
 from explorer.phrases import escape, shorten
 
 SHEPARD_TRACE = "pairs"
-POINTS_TRACE = "phrases"
 FALSE_TRACE = "false neighbours"
 TORN_TRACE = "torn neighbours"
 #: Two line styles that differ in colour, dash and width, so they read apart
@@ -169,7 +173,7 @@ def neighbour_map_figure(
             f"Expected {fid.n} phrases and ({fid.n}, 2) coordinates, "
             f"got {len(phrases)} and {coords.shape}."
         )
-    x_range, y_range = _padded_range(coords[:, 0]), _padded_range(coords[:, 1])
+    x_range, y_range = padded_range(coords[:, 0]), padded_range(coords[:, 1])
     fig = go.Figure()
     for shown, pairs, name, style, meaning in (
         (
@@ -209,26 +213,15 @@ def neighbour_map_figure(
             f"<b>{i + 1}.</b> {escape(shorten(phrase, HOVER_CHARS))}<br>"
             f"{kept} of its {fid.k} true nearest are among its {fid.k} nearest on the map"
         )
-    n = len(phrases)
     fig.add_trace(
-        go.Scatter(
-            x=coords[:, 0].tolist(),
-            y=coords[:, 1].tolist(),
-            mode="markers+text",
-            name=POINTS_TRACE,
-            text=[point_label(p) for p in phrases],
-            textposition=label_positions(coords, x_range, y_range),
-            textfont={"size": 12, "color": "#222"},
-            hovertext=hovers,
-            hovertemplate="%{hovertext}<extra></extra>",
-            customdata=list(range(n)),
-            cliponaxis=False,
-            marker={
-                "size": 11,
-                "color": [phrase_color(i) for i in range(n)],
-                "line": {"width": 1, "color": "white"},
-            },
-            showlegend=False,
+        points_trace(
+            coords,
+            [point_label(p) for p in phrases],
+            hovers,
+            x_range,
+            y_range,
+            size=11,
+            font_size=12,
         )
     )
     fig.update_layout(

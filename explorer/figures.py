@@ -70,7 +70,53 @@ def label_positions(coords: NDArray, x_range: tuple[float, float], y_range: tupl
     return [f"{v} {h}" for v, h in zip(vertical, horizontal, strict=True)]
 
 
-def _padded_range(values: NDArray) -> tuple[float, float]:
+def points_trace(
+    coords: NDArray,
+    labels: list[str],
+    hovers: list[str],
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    *,
+    selected: int | None = None,
+    size: int = 12,
+    font_size: int = 13,
+) -> go.Scatter:
+    """The phrases as labelled points in their palette colours (``selected`` enlarged).
+
+    ``labels`` and ``hovers`` must already be escaped (see :func:`point_label`).
+    ``customdata`` holds each point's phrase index, for click events.
+
+    Example:
+        >>> trace = points_trace(np.zeros((2, 2)), ["a", "b"], ["a", "b"], (-1, 1), (-1, 1))
+        >>> trace.name, list(trace.customdata)
+        ('phrases', [0, 1])
+    """
+    n = len(labels)
+    return go.Scatter(
+        x=coords[:, 0].tolist(),
+        y=coords[:, 1].tolist(),
+        mode="markers+text",
+        name=POINTS_TRACE,
+        text=labels,
+        textposition=label_positions(coords, x_range, y_range),
+        textfont={"size": font_size, "color": "#222"},
+        hovertext=hovers,
+        hovertemplate="%{hovertext}<extra></extra>",
+        customdata=list(range(n)),
+        cliponaxis=False,
+        marker={
+            "size": [size + 6 if i == selected else size for i in range(n)],
+            "color": [phrase_color(i) for i in range(n)],
+            "line": {
+                "width": [3 if i == selected else 1 for i in range(n)],
+                "color": ["#111" if i == selected else "white" for i in range(n)],
+            },
+        },
+        showlegend=False,
+    )
+
+
+def padded_range(values: NDArray) -> tuple[float, float]:
     low, high = float(np.min(values)), float(np.max(values))
     span = high - low
     pad = 0.18 * span if span > 1e-9 else 1.0
@@ -106,7 +152,7 @@ def scene_figure(scene: Scene, *, height: int = 620) -> go.Figure:
     if toy_square:
         x_range = y_range = TOY_RANGE
     else:
-        x_range, y_range = _padded_range(coords[:, 0]), _padded_range(coords[:, 1])
+        x_range, y_range = padded_range(coords[:, 0]), padded_range(coords[:, 1])
 
     fig = go.Figure()
     labelled = set(scene.labelled)
@@ -148,7 +194,6 @@ def scene_figure(scene: Scene, *, height: int = 620) -> go.Figure:
                 }
             )
 
-    n = len(scene.phrases)
     labels = [point_label(p) for p in scene.phrases]
     hovers = []
     for i, phrase in enumerate(scene.phrases):
@@ -156,30 +201,8 @@ def scene_figure(scene: Scene, *, height: int = 620) -> go.Figure:
         if toy_square:
             where = f"formality {coords[i, 0]:+.2f}, sentiment {coords[i, 1]:+.2f}"
         hovers.append(f"<b>{i + 1}.</b> {escape(shorten(phrase, HOVER_CHARS))}<br>{where}")
-    selected = scene.selected
     fig.add_trace(
-        go.Scatter(
-            x=coords[:, 0].tolist(),
-            y=coords[:, 1].tolist(),
-            mode="markers+text",
-            name=POINTS_TRACE,
-            text=labels,
-            textposition=label_positions(coords, x_range, y_range),
-            textfont={"size": 13, "color": "#222"},
-            hovertext=hovers,
-            hovertemplate="%{hovertext}<extra></extra>",
-            customdata=list(range(n)),
-            cliponaxis=False,
-            marker={
-                "size": [18 if i == selected else 12 for i in range(n)],
-                "color": [phrase_color(i) for i in range(n)],
-                "line": {
-                    "width": [3 if i == selected else 1 for i in range(n)],
-                    "color": ["#111" if i == selected else "white" for i in range(n)],
-                },
-            },
-            showlegend=False,
-        )
+        points_trace(coords, labels, hovers, x_range, y_range, selected=scene.selected)
     )
 
     title, subtitle = _title(scene)

@@ -174,3 +174,20 @@ def markdown_escape(text: str) -> str:
     """
     flat = " ".join(text.split())
     return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in flat)
+
+
+def with_phrases(text: str, phrases: list[str]) -> str:
+    """The phrase box's ``text`` with ``phrases`` added below, those not there already.
+
+    Scores need enough phrases; pages offer example phrases this way, so that
+    nothing the user typed is replaced.
+
+    Example:
+        >>> with_phrases("a cat\\n", ["a dog", "a cat"])
+        'a cat\\na dog'
+        >>> with_phrases("", ["a dog"])
+        'a dog'
+    """
+    present = set(parse_phrases(text).phrases)
+    missing = [p for p in phrases if p not in present]
+    return "\n".join([text.rstrip("\n"), *missing]).strip("\n")

@@ -18,8 +18,8 @@ import streamlit as st
 
 from explorer.config import MAX_PHRASES
 from explorer.models import Embedder, load_model
-from explorer.phrases import PhraseInput, parse_phrases
-from explorer.presets import ARTICLE_PHRASES
+from explorer.phrases import PhraseInput, parse_phrases, with_phrases
+from explorer.presets import ARTICLE_PHRASES, TOPIC_PHRASES
 from explorer.projection import warm_up_umap
 from explorer.share import Param, phrases_params, read_params, read_phrases, share_link
 
@@ -91,6 +91,12 @@ def phrase_box(*, height: int = 170, label: str | None = None) -> PhraseInput:
 
 def _link_params() -> dict[str, list[str]]:
     return {name: st.query_params.get_all(name) for name in st.query_params}
+
+
+def add_example_phrases() -> None:
+    """Button callback: the topics preset's phrases below the user's (nothing is replaced)."""
+    text = st.session_state.get(PHRASES_KEY, "")
+    st.session_state[PHRASES_KEY] = with_phrases(text, TOPIC_PHRASES)
 
 
 def rerun_through_app() -> None:

@@ -15,7 +15,7 @@ from explorer.config import (
     MODEL_TITLES,
     VARIANCE_SHARES,
 )
-from explorer.fidelity import MethodComparison, compare_methods, pca_variance, with_phrases
+from explorer.fidelity import MethodComparison, compare_methods, pca_variance
 from explorer.fidelity_figures import (
     methods_figure,
     neighbour_map_figure,
@@ -24,7 +24,13 @@ from explorer.fidelity_figures import (
 )
 from explorer.presets import TOPIC_PHRASES
 from explorer.share import Param
-from explorer.st_cache import PHRASES_KEY, get_model, phrase_box, restore_from_link, share_view
+from explorer.st_cache import (
+    add_example_phrases,
+    get_model,
+    phrase_box,
+    restore_from_link,
+    share_view,
+)
 
 MODEL = "minilm"
 SCORE_TITLES = {
@@ -44,12 +50,6 @@ PARAMS = [
 ]
 
 
-def add_topics() -> None:
-    """Button callback: add the topics preset below the phrases already typed (none is lost)."""
-    text = st.session_state.get(PHRASES_KEY, "")
-    st.session_state[PHRASES_KEY] = with_phrases(text, TOPIC_PHRASES)
-
-
 @st.cache_data(
     show_spinner="Drawing the phrases with PCA, UMAP and t-SNE and scoring each map…",
     max_entries=32,
@@ -63,7 +63,7 @@ def topics_button() -> None:
     st.button(
         f"Add {len(TOPIC_PHRASES)} example phrases (animals, vehicles, food)",
         key="add_topics",
-        on_click=add_topics,
+        on_click=add_example_phrases,
         help="Adds them below your phrases; nothing you typed is removed.",
     )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.config import MAX_PHRASES, MODEL_TITLES, STRIPS_MAX
-from explorer.fidelity import with_phrases
 from explorer.fidelity_figures import baseline_figure, heat_strips_figure
 from explorer.inside import (
     STRIP_ORDERS,
@@ -17,7 +16,13 @@ from explorer.inside import (
 from explorer.phrases import markdown_escape, shorten
 from explorer.presets import TOPIC_PHRASES
 from explorer.share import Param
-from explorer.st_cache import PHRASES_KEY, get_model, phrase_box, restore_from_link, share_view
+from explorer.st_cache import (
+    add_example_phrases,
+    get_model,
+    phrase_box,
+    restore_from_link,
+    share_view,
+)
 
 MODEL = "minilm"
 CHART_CONFIG = {"displaylogo": False}
@@ -29,12 +34,6 @@ PARAMS = [
     Param("pick", PICK_KEY, kind="ints", low=1, high=MAX_PHRASES),
     Param("order", "dim_order", tuple(STRIP_ORDERS)),
 ]
-
-
-def add_topics() -> None:
-    """Button callback: add the topics preset below the phrases already typed (none is lost)."""
-    text = st.session_state.get(PHRASES_KEY, "")
-    st.session_state[PHRASES_KEY] = with_phrases(text, TOPIC_PHRASES)
 
 
 def option_labels(phrases: list[str]) -> dict[int, str]:
@@ -65,7 +64,7 @@ with inputs:
         st.button(
             f"Add {len(TOPIC_PHRASES)} example phrases (animals, vehicles, food)",
             key="add_topics",
-            on_click=add_topics,
+            on_click=add_example_phrases,
             help="Adds them below your phrases; nothing you typed is removed.",
         )
 

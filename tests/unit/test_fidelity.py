@@ -14,7 +14,6 @@ from explorer.fidelity import (
     compare_methods,
     fidelity,
     pca_variance,
-    with_phrases,
 )
 from explorer.fidelity_figures import (
     FALSE_LINE,
@@ -27,6 +26,7 @@ from explorer.fidelity_figures import (
     shepard_figure,
     variance_figure,
 )
+from explorer.phrases import with_phrases
 from explorer.presets import TOPIC_PHRASES
 from explorer.projection import compute_projection
 
