@@ -18,7 +18,6 @@ from explorer.fidelity import (
 from explorer.fidelity_figures import (
     FALSE_LINE,
     MAP_AXIS_TITLE,
-    POINTS_TRACE,
     SHEPARD_TRACE,
     TORN_LINE,
     methods_figure,
@@ -26,6 +25,7 @@ from explorer.fidelity_figures import (
     shepard_figure,
     variance_figure,
 )
+from explorer.figures import POINTS_TRACE
 from explorer.phrases import with_phrases
 from explorer.presets import TOPIC_PHRASES
 from explorer.projection import compute_projection
