@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,8 +12,8 @@ from explorer.axes import AXES_PRESETS, axis_projection
 from explorer.config import AXES_MAX_POLE_PHRASES
 from explorer.figures import point_label
 from explorer.presets import ARTICLE_PHRASES
+from tests.app.pages import open_page
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "axes.py")
 POLE_KEYS = ("x_from", "x_to", "y_from", "y_to")
 PHRASES = [
     "hiking up a mountain trail",
@@ -25,12 +24,7 @@ PHRASES = [
 
 
 def run_page(phrases: list[str] | None = None, **query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    if phrases is not None:
-        at.session_state["phrases_text"] = "\n".join(phrases)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return open_page("axes.py", phrases, **query)
 
 
 def figure(at: AppTest) -> dict:

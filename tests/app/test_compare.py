@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from explorer.figures import point_label
 from explorer.presets import ARTICLE_PHRASES
+from tests.app.pages import open_page
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "compare.py")
@@ -24,12 +25,7 @@ PHRASES = [
 
 
 def run_page(phrases: list[str] | None = None, **query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    if phrases is not None:
-        at.session_state["phrases_text"] = "\n".join(phrases)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return open_page("compare.py", phrases, **query)
 
 
 def figures(at: AppTest) -> list[dict]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,17 +12,13 @@ from explorer.fidelity import compare_methods, fidelity
 from explorer.figures import point_label
 from explorer.presets import TOPIC_PHRASES
 from explorer.projection import compute_projection
+from tests.app.pages import messages, open_page
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "fidelity.py")
 THREE = ["a cat sleeping on the sofa", "<b>a red sports car</b>", "a bowl of spicy ramen"]
 
 
 def run_page(phrases: list[str] | str, **query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    at.session_state["phrases_text"] = phrases if isinstance(phrases, str) else "\n".join(phrases)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return open_page("fidelity.py", phrases, **query)
 
 
 def figure(at: AppTest, title_start: str) -> dict:
@@ -37,10 +32,6 @@ def figure(at: AppTest, title_start: str) -> dict:
 
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
-
-
-def messages(at: AppTest, kind: str) -> list[str]:
-    return [m.value for m in getattr(at, kind)]
 
 
 @pytest.mark.parametrize(("text", "count"), [("", 0), ("a cat\na dog", 2)])

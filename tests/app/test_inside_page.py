@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,20 +11,13 @@ from streamlit.testing.v1 import AppTest
 from explorer.inside import cosine_baseline, dimension_readability
 from explorer.phrases import markdown_escape
 from explorer.presets import ARTICLE_PHRASES
+from tests.app.pages import messages, open_page
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "inside.py")
 PHRASES = ["a cat", "a kitten", "<script>alert(1)</script>", "a truck"]
 
 
 def run_page(phrases: list[str] | str | None = None, **query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    if phrases is not None:
-        at.session_state["phrases_text"] = (
-            phrases if isinstance(phrases, str) else "\n".join(phrases)
-        )
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return open_page("inside.py", phrases, **query)
 
 
 def figure(at: AppTest, title_start: str) -> dict:
@@ -35,10 +27,6 @@ def figure(at: AppTest, title_start: str) -> dict:
         if json.loads(c.proto.spec)["layout"]["title"]["text"].startswith(title_start)
     ]
     return fig
-
-
-def messages(at: AppTest, kind: str) -> list[str]:
-    return [m.value for m in getattr(at, kind)]
 
 
 def test_first_visit_looks_inside_the_articles_three_phrases(minilm) -> None:

@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from explorer.presets import ARTICLE_PHRASES
 from explorer.share import _compress
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+from tests.app.pages import charts, open_page
 
 
 def open_link(params: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for name, value in params.items():
-        at.query_params[name] = value
-    return at.run()
+    return open_page("app.py", link=params)
 
 
 def figure(at: AppTest) -> dict:
-    (chart,) = at.get("plotly_chart")
-    return json.loads(chart.proto.spec)
+    (chart,) = charts(at)
+    return chart
 
 
 def points(at: AppTest) -> dict:
@@ -120,7 +113,6 @@ def test_an_oversized_phrase_list_is_cut_with_a_note(minilm) -> None:
     assert any("only the first" in w for w in warnings(at))
 
 
-PAGES = Path(APP).parent / "pages"
 #: Per page: a link that sets every parameter the page carries.
 PAGE_LINKS = {
     "compare.py": {"phrases": "a cat\na dog\na truck\na bus", "method": "tsne", "phrase": "2"},
@@ -144,22 +136,12 @@ PAGE_LINKS = {
 }
 
 
-def charts(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-
-
 @pytest.mark.parametrize("page", sorted(PAGE_LINKS))
 def test_every_page_round_trips_its_link(minilm, page) -> None:
-    first = AppTest.from_file(str(PAGES / page), default_timeout=180)
-    for name, value in PAGE_LINKS[page].items():
-        first.query_params[name] = value
-    first.run()
+    first = open_page(page, link=PAGE_LINKS[page])
     assert not first.exception
     assert not first.warning or all("The link" not in w.value for w in first.warning)
     link = link_of(first)
     assert link == PAGE_LINKS[page]  # the page writes back exactly what it shows
-    second = AppTest.from_file(str(PAGES / page), default_timeout=180)
-    for name, value in link.items():
-        second.query_params[name] = value
-    second.run()
+    second = open_page(page, link=link)
     assert charts(second) == charts(first) and charts(first)
