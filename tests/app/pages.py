@@ -42,3 +42,9 @@ def charts(at: AppTest) -> list[dict]:
 def messages(at: AppTest, kind: str) -> list[str]:
     """The texts of every ``st.<kind>`` message (info, warning, error...)."""
     return [m.value for m in getattr(at, kind)]
+
+
+def chart_titled(at: AppTest, title_start: str) -> dict:
+    """The one chart whose title starts with ``title_start``."""
+    (chart,) = [c for c in charts(at) if c["layout"]["title"]["text"].startswith(title_start)]
+    return chart

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -12,7 +10,7 @@ from explorer.fidelity import compare_methods, fidelity
 from explorer.figures import point_label
 from explorer.presets import TOPIC_PHRASES
 from explorer.projection import compute_projection
-from tests.app.pages import messages, open_page
+from tests.app.pages import chart_titled, messages, open_page
 
 THREE = ["a cat sleeping on the sofa", "<b>a red sports car</b>", "a bowl of spicy ramen"]
 
@@ -22,12 +20,7 @@ def run_page(phrases: list[str] | str, **query: str) -> AppTest:
 
 
 def figure(at: AppTest, title_start: str) -> dict:
-    (fig,) = [
-        json.loads(c.proto.spec)
-        for c in at.get("plotly_chart")
-        if json.loads(c.proto.spec)["layout"]["title"]["text"].startswith(title_start)
-    ]
-    return fig
+    return chart_titled(at, title_start)
 
 
 def metrics(at: AppTest) -> dict[str, str]:

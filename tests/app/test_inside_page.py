@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from explorer.inside import cosine_baseline, dimension_readability
 from explorer.phrases import markdown_escape
 from explorer.presets import ARTICLE_PHRASES
-from tests.app.pages import messages, open_page
+from tests.app.pages import chart_titled, messages, open_page
 
 PHRASES = ["a cat", "a kitten", "<script>alert(1)</script>", "a truck"]
 
@@ -21,12 +21,7 @@ def run_page(phrases: list[str] | str | None = None, **query: str) -> AppTest:
 
 
 def figure(at: AppTest, title_start: str) -> dict:
-    (fig,) = [
-        json.loads(c.proto.spec)
-        for c in at.get("plotly_chart")
-        if json.loads(c.proto.spec)["layout"]["title"]["text"].startswith(title_start)
-    ]
-    return fig
+    return chart_titled(at, title_start)
 
 
 def test_first_visit_looks_inside_the_articles_three_phrases(minilm) -> None:
