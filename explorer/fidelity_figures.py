@@ -120,12 +120,15 @@ def shepard_figure(
         )
     )
     rho = "undefined" if fid.spearman is None else f"{fid.spearman:.2f}"
-    subtitle = "Each dot is a pair of phrases. On a faithful map the dots rise together."
+    subtitle = (
+        f"Spearman, over all {total:,} pairs. Each dot is a pair of phrases; "
+        "on a faithful map the dots rise together."
+    )
     if total > max_points:
         subtitle += f" Showing a random {max_points:,} of the {total:,} pairs."
     fig.update_layout(
         title=_title(
-            f"Shepard diagram: rank correlation {rho} (Spearman, all {total:,} pairs)",
+            f"Shepard diagram: rank correlation {rho}",
             subtitle,
         ),
         height=height,

@@ -332,10 +332,8 @@ def test_shepard_figure_plots_every_pair_with_escaped_hovers() -> None:
     assert trace["customdata"][0] == [0, 1]
     assert trace["hovertext"][0].startswith("“&lt;b&gt;a&lt;/b&gt;” ↔ “b”<br>euclidean")
     layout = fig["layout"]
-    assert (
-        layout["title"]["text"]
-        == "Shepard diagram: rank correlation -0.30 (Spearman, all 10 pairs)"
-    )
+    assert layout["title"]["text"] == "Shepard diagram: rank correlation -0.30"
+    assert layout["title"]["subtitle"]["text"].startswith("Spearman, over all 10 pairs.")
     assert layout["xaxis"]["title"]["text"] == "true distance (all 3 dimensions, euclidean)"
     assert (
         layout["yaxis"]["title"]["text"] == MAP_AXIS_TITLE == "distance on the 2-D map (Euclidean)"
@@ -348,7 +346,7 @@ def test_shepard_figure_samples_many_pairs_and_says_so() -> None:
     fig = shepard_figure(f, [str(i) for i in range(20)], max_points=50).to_dict()
     assert len(fig["data"][0]["x"]) == 50
     assert "Showing a random 50 of the 190 pairs." in fig["layout"]["title"]["subtitle"]["text"]
-    assert "all 190 pairs" in fig["layout"]["title"]["text"]
+    assert "over all 190 pairs" in fig["layout"]["title"]["subtitle"]["text"]
     with pytest.raises(ValueError, match="Expected 20 phrases"):
         shepard_figure(f, ["a"])
 
