@@ -17,6 +17,7 @@ from pathlib import Path
 import streamlit as st
 
 from explorer.config import MAX_PHRASES
+from explorer.export import HTML_MIME, figure_html
 from explorer.models import Embedder, load_model
 from explorer.phrases import PhraseInput, parse_phrases, with_phrases
 from explorer.presets import ARTICLE_PHRASES, TOPIC_PHRASES
@@ -91,6 +92,22 @@ def phrase_box(*, height: int = 170, label: str | None = None) -> PhraseInput:
 
 def _link_params() -> dict[str, list[str]]:
     return {name: st.query_params.get_all(name) for name in st.query_params}
+
+
+def html_download(fig, *, key: str, file_stem: str, title: str) -> None:
+    """A button that saves ``fig`` as one interactive HTML file that works offline.
+
+    The file is built only when the button is pressed (it holds plotly.js, ~5 MB).
+    """
+    st.download_button(
+        "Download this map (interactive HTML)",
+        data=lambda: figure_html(fig, title=title, file_stem=file_stem).encode("utf-8"),
+        file_name=f"{file_stem}.html",
+        mime=HTML_MIME,
+        key=key,
+        on_click="ignore",
+        help="Zoom and hover offline in any browser; the camera in its toolbar saves a PNG.",
+    )
 
 
 def add_example_phrases() -> None:

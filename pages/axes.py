@@ -9,7 +9,14 @@ from explorer.axes import AXES_PRESETS, axis_projection, preset_for, toy_agreeme
 from explorer.compare_figures import axes_figure
 from explorer.config import AXES_COSINE_WARNING, AXES_MAX_POLE_PHRASES
 from explorer.share import Param
-from explorer.st_cache import PHRASES_KEY, get_model, phrase_box, restore_from_link, share_view
+from explorer.st_cache import (
+    PHRASES_KEY,
+    get_model,
+    html_download,
+    phrase_box,
+    restore_from_link,
+    share_view,
+)
 
 PRESET_KEY = "axes_preset"
 #: (axis, end) -> widget key, also the URL parameter name.
@@ -117,11 +124,9 @@ with outputs:
         share_view(PARAMS)
         st.stop()
 
-    st.plotly_chart(
-        axes_figure(phrases, result),
-        key="axes_map",
-        config={"displaylogo": False, "scrollZoom": True},
-    )
+    figure = axes_figure(phrases, result)
+    st.plotly_chart(figure, key="axes_map", config={"displaylogo": False, "scrollZoom": True})
+    html_download(figure, key="html_axes", file_stem="your-own-axes", title="Your own axes")
     angle = float(np.degrees(np.arccos(result.axis_cosine)))
     cosine_column, plane_column = st.columns(2)
     cosine_column.metric(

@@ -11,7 +11,13 @@ from explorer.compare_figures import clicked_index, comparison_figure
 from explorer.config import MAX_PHRASES, METHODS
 from explorer.phrases import shorten
 from explorer.share import Param
-from explorer.st_cache import get_model, phrase_box, restore_from_link, share_view
+from explorer.st_cache import (
+    get_model,
+    html_download,
+    phrase_box,
+    restore_from_link,
+    share_view,
+)
 
 PHRASE_KEY = "phrase"
 METHOD_KEY = "proj"
@@ -92,12 +98,19 @@ if selected is not None and len(phrases) > 1:
 toy_column, real_column = st.columns(2, gap="medium")
 for column, space in ((toy_column, "toy"), (real_column, "real")):
     with column:
+        figure = comparison_figure(comparison, space)
         st.plotly_chart(
-            comparison_figure(comparison, space),
+            figure,
             key=CHART_KEYS[space],
             on_select=partial(select_from_chart, space),
             selection_mode="points",
             config=CHART_CONFIG,
+        )
+        html_download(
+            figure,
+            key=f"html_{space}",
+            file_stem=f"toy-vs-real-{space}",
+            title=f"Toy vs real: the {space} map",
         )
 st.caption(
     f"Left, each d= is the {comparison.toy_space}: the map is the whole toy space. Right, "

@@ -27,6 +27,7 @@ from explorer.share import Param
 from explorer.st_cache import (
     add_example_phrases,
     get_model,
+    html_download,
     phrase_box,
     restore_from_link,
     share_view,
@@ -178,19 +179,19 @@ with map_column:
         help=f"Dark dashed lines: a phrase and its true nearest neighbour, drawn outside "
         f"each other's {fid.k} nearest on the map.",
     )
-    st.plotly_chart(
-        neighbour_map_figure(
-            phrases,
-            projection.coords,
-            fid,
-            axis_titles=projection.axis_titles,
-            title=f"{MODEL_TITLES[MODEL]} projected to 2-D with "
-            f"{METHODS.get(projection.method, projection.method)}",
-            show_false=show_false,
-            show_torn=show_torn,
-        ),
-        key="neighbour_map",
-        config=CHART_CONFIG,
+    figure = neighbour_map_figure(
+        phrases,
+        projection.coords,
+        fid,
+        axis_titles=projection.axis_titles,
+        title=f"{MODEL_TITLES[MODEL]} projected to 2-D with "
+        f"{METHODS.get(projection.method, projection.method)}",
+        show_false=show_false,
+        show_torn=show_torn,
+    )
+    st.plotly_chart(figure, key="neighbour_map", config=CHART_CONFIG)
+    html_download(
+        figure, key="html_lies", file_stem="map-and-its-lies", title="How much the map lies"
     )
 
 st.subheader("PCA, UMAP or t-SNE: which picture to trust?")

@@ -30,7 +30,7 @@ from explorer.search import Hit, build_index, highlight
 from explorer.search_figures import search_map_figure
 from explorer.search_map import build_search_map
 from explorer.share import Param
-from explorer.st_cache import get_model, restore_from_link, share_view
+from explorer.st_cache import get_model, html_download, restore_from_link, share_view
 
 MODEL = "minilm"
 #: Corpus sources: name -> (label, also the URL value ``?corpus=``; caption).
@@ -277,11 +277,9 @@ with by_words:
 st.subheader("On the map")
 if search_map.notice:
     st.info(say(search_map.notice), icon="ℹ️")
-st.plotly_chart(
-    search_map_figure(search_map),
-    key="search_map",
-    config={"displaylogo": False, "scrollZoom": True},
-)
+figure = search_map_figure(search_map)
+st.plotly_chart(figure, key="search_map", config={"displaylogo": False, "scrollZoom": True})
+html_download(figure, key="html_search", file_stem="search-map", title="Search by meaning")
 st.caption(
     f"PCA is fitted to the corpus alone; the query is placed with the same projection, so the "
     f"documents stay put whatever you search. Each d= is the cosine distance in all "

@@ -145,3 +145,19 @@ def test_every_page_round_trips_its_link(minilm, page) -> None:
     assert link == PAGE_LINKS[page]  # the page writes back exactly what it shows
     second = open_page(page, link=link)
     assert charts(second) == charts(first) and charts(first)
+
+
+@pytest.mark.parametrize(
+    ("page", "key"),
+    [
+        ("compare.py", "html_toy"),
+        ("compare.py", "html_real"),
+        ("axes.py", "html_axes"),
+        ("fidelity.py", "html_lies"),
+        ("search.py", "html_search"),
+    ],
+)
+def test_each_pages_map_downloads_as_interactive_html(minilm, page, key) -> None:
+    at = open_page(page, link=PAGE_LINKS[page])
+    (button,) = [b for b in at.get("download_button") if key in b.proto.id]
+    assert button.proto.label == "Download this map (interactive HTML)"
