@@ -6,6 +6,8 @@ a phrase such as ``<b>hi</b>`` must show as typed.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import plotly.graph_objects as go
 from numpy.typing import NDArray
@@ -47,27 +49,89 @@ def phrase_color(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
-def label_positions(coords: NDArray, x_range: tuple[float, float], y_range: tuple[float, float]):
-    """Choose a text position per point so labels stay inside the plot.
+#: Label boxes as shares of the plot's width and height (13 px text on a chart
+#: of about 600 x 480 px). Only used to keep labels off each other and the dots.
+LABEL_CHAR_WIDTH = 0.011
+LABEL_LINE_HEIGHT = 0.042
+MARKER_RADIUS = 0.016
+#: Plotly text positions tried for each label, best first when all are free.
+LABEL_CANDIDATES = (
+    "top center",
+    "bottom center",
+    "middle right",
+    "middle left",
+    "top right",
+    "top left",
+    "bottom right",
+    "bottom left",
+)
 
-    Points in the right third get their label on the left, in the left third on
-    the right; labels go above the point unless it is near the top. Close
-    neighbours alternate above and below so their labels do not overlap.
+
+def _label_size(label: str | None) -> tuple[float, float]:
+    lines = (label or "x" * 12).split("<br>")
+    chars = max(len(html.unescape(line)) for line in lines)
+    return chars * LABEL_CHAR_WIDTH, len(lines) * LABEL_LINE_HEIGHT
+
+
+def _label_box(position: str, x: float, y: float, w: float, h: float) -> NDArray[np.float64]:
+    vertical, horizontal = position.split()
+    left = {"center": x - w / 2, "right": x + MARKER_RADIUS, "left": x - MARKER_RADIUS - w}
+    bottom = {"top": y + MARKER_RADIUS, "bottom": y - MARKER_RADIUS - h, "middle": y - h / 2}
+    x0, y0 = left[horizontal], bottom[vertical]
+    return np.array([x0, y0, x0 + w, y0 + h])
+
+
+def _overlap(box: NDArray, boxes: NDArray) -> float:
+    """Total area ``box`` shares with each row of ``boxes`` (x0, y0, x1, y1)."""
+    if len(boxes) == 0:
+        return 0.0
+    dx = np.minimum(box[2], boxes[:, 2]) - np.maximum(box[0], boxes[:, 0])
+    dy = np.minimum(box[3], boxes[:, 3]) - np.maximum(box[1], boxes[:, 1])
+    return float((np.clip(dx, 0, None) * np.clip(dy, 0, None)).sum())
+
+
+def label_positions(
+    coords: NDArray,
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    labels: list[str] | None = None,
+) -> list[str]:
+    """Choose a text position per point so labels stay inside the plot and apart.
+
+    Each label, in turn, takes the first of ``LABEL_CANDIDATES`` that overlaps
+    least with the plot's edge, the labels already placed and the other dots
+    (sizes estimated from the label's characters and lines). Deterministic.
+
+    Example:
+        >>> label_positions(np.array([[0.0, 0.0], [0.01, 0.0]]), (-1, 1), (-1, 1), ["a", "b"])
+        ['top center', 'bottom center']
     """
     (x0, x1), (y0, y1) = x_range, y_range
     width, height = max(x1 - x0, 1e-9), max(y1 - y0, 1e-9)
-    vertical: list[str] = []
-    horizontal: list[str] = []
-    for i, (x, y) in enumerate(np.asarray(coords, dtype=float)):
-        fx, fy = (x - x0) / width, (y - y0) / height
-        horizontal.append("left" if fx > 0.67 else "right" if fx < 0.33 else "center")
-        side = "bottom" if fy > 0.88 else "top"
-        for j in range(i):
-            dx, dy = (coords[j][0] - x) / width, (coords[j][1] - y) / height
-            if abs(dx) < 0.18 and abs(dy) < 0.06 and vertical[j] == side:
-                side = "bottom" if side == "top" else "top"
-        vertical.append(side)
-    return [f"{v} {h}" for v, h in zip(vertical, horizontal, strict=True)]
+    points = np.asarray(coords, dtype=float).reshape(-1, 2)
+    unit = np.column_stack([(points[:, 0] - x0) / width, (points[:, 1] - y0) / height])
+    r = MARKER_RADIUS
+    dots = np.column_stack([unit - r, unit + r])
+    placed: list[NDArray] = []
+    positions: list[str] = []
+    for i, (x, y) in enumerate(unit):
+        w, h = _label_size(labels[i] if labels is not None else None)
+        others = np.delete(dots, i, axis=0)
+        best, best_cost = LABEL_CANDIDATES[0], np.inf
+        for rank, position in enumerate(LABEL_CANDIDATES):
+            box = _label_box(position, x, y, w, h)
+            outside = w * h - _overlap(box, np.array([[0.0, 0.0, 1.0, 1.0]]))
+            cost = (
+                10 * outside
+                + 3 * _overlap(box, np.array(placed).reshape(-1, 4))
+                + 2 * _overlap(box, others)
+                + 1e-6 * rank
+            )
+            if cost < best_cost:
+                best, best_cost = position, cost
+        placed.append(_label_box(best, x, y, w, h))
+        positions.append(best)
+    return positions
 
 
 def points_trace(
@@ -98,7 +162,7 @@ def points_trace(
         mode="markers+text",
         name=POINTS_TRACE,
         text=labels,
-        textposition=label_positions(coords, x_range, y_range),
+        textposition=label_positions(coords, x_range, y_range, labels),
         textfont={"size": font_size, "color": "#222"},
         hovertext=hovers,
         hovertemplate="%{hovertext}<extra></extra>",
@@ -114,6 +178,30 @@ def points_trace(
         },
         showlegend=False,
     )
+
+
+#: Width / height of a map's plotting area as usually drawn (the Playground's
+#: chart: about 610 x 480 px). Maps keep x and y on one scale, so Plotly widens
+#: one range to fill the area; labels are placed for the ranges it will show.
+PLOT_ASPECT = 1.3
+
+
+def aspect_ranges(
+    x_range: tuple[float, float], y_range: tuple[float, float], *, aspect: float = PLOT_ASPECT
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Widen one range about its centre so that x span / y span == ``aspect``.
+
+    Example:
+        >>> aspect_ranges((-1, 1), (-1, 1), aspect=1.5)
+        ((-1.5, 1.5), (-1.0, 1.0))
+    """
+    (x0, x1), (y0, y1) = x_range, y_range
+    xs, ys = x1 - x0, y1 - y0
+    if xs < aspect * ys:
+        pad = (aspect * ys - xs) / 2
+        return (x0 - pad, x1 + pad), (float(y0), float(y1))
+    pad = (xs / aspect - ys) / 2
+    return (float(x0), float(x1)), (y0 - pad, y1 + pad)
 
 
 def padded_range(values: NDArray) -> tuple[float, float]:
@@ -152,7 +240,7 @@ def scene_figure(scene: Scene, *, height: int = 620) -> go.Figure:
     if toy_square:
         x_range = y_range = TOY_RANGE
     else:
-        x_range, y_range = padded_range(coords[:, 0]), padded_range(coords[:, 1])
+        x_range, y_range = aspect_ranges(padded_range(coords[:, 0]), padded_range(coords[:, 1]))
 
     fig = go.Figure()
     labelled = set(scene.labelled)
@@ -202,7 +290,9 @@ def scene_figure(scene: Scene, *, height: int = 620) -> go.Figure:
             where = f"formality {coords[i, 0]:+.2f}, sentiment {coords[i, 1]:+.2f}"
         hovers.append(f"<b>{i + 1}.</b> {escape(shorten(phrase, HOVER_CHARS))}<br>{where}")
     fig.add_trace(
-        points_trace(coords, labels, hovers, x_range, y_range, selected=scene.selected)
+        points_trace(
+            coords, labels, hovers, *aspect_ranges(x_range, y_range), selected=scene.selected
+        )
     )
 
     title, subtitle = _title(scene)

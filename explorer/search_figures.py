@@ -170,8 +170,8 @@ def search_map_figure(smap: SearchMap, *, height: int = 620) -> go.Figure:
                 y=hit_xy[:, 1].tolist(),
                 mode="markers+text",
                 name=HITS_TRACE,
-                text=[str(rank) for rank in range(1, len(smap.hits) + 1)],
-                textposition=label_positions(hit_xy, tuple(x_range), tuple(y_range)),
+                text=(ranks := [str(rank) for rank in range(1, len(smap.hits) + 1)]),
+                textposition=label_positions(hit_xy, tuple(x_range), tuple(y_range), ranks),
                 textfont={"size": 12, "color": "#222"},
                 hovertext=[
                     f"<b>Hit {rank}</b>, cosine similarity {h.score:.3f}<br>"

@@ -183,3 +183,20 @@ def test_answer_text_names_the_nearest_and_the_margin(toy) -> None:
     assert f"d={answer.distance:.2f} (euclidean distance on the plane)" in text
     assert f"{answer.ratio:.1f}× as far" in text
     assert build_scene(["only"], model=toy).answer_text() is None
+
+
+def test_labels_stay_inside_the_plot_and_off_each_other() -> None:
+    from explorer.figures import _label_box, _label_size, _overlap, label_positions
+
+    labels = ["a fairly long label here", "short", "another long label text", "x"]
+    coords = np.array([[0.98, 0.0], [0.0, 0.98], [0.5, 0.5], [0.52, 0.5]])
+    positions = label_positions(coords, (0, 1), (0, 1), labels)
+    assert positions[0].endswith("left")  # at the right edge: the text goes left
+    assert positions[1].startswith("bottom")  # at the top edge: the text goes below
+    boxes = [
+        _label_box(p, x, y, *_label_size(t))
+        for p, (x, y), t in zip(positions, coords, labels, strict=True)
+    ]
+    for i, box in enumerate(boxes):
+        assert box[0] >= 0 and box[2] <= 1 and box[1] >= 0 and box[3] <= 1
+        assert _overlap(box, np.array(boxes[:i] + boxes[i + 1 :])) == 0
