@@ -14,6 +14,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from explorer.config import MAX_PHRASES
@@ -22,7 +23,14 @@ from explorer.models import Embedder, load_model
 from explorer.phrases import PhraseInput, parse_phrases, with_phrases
 from explorer.presets import ARTICLE_PHRASES, TOPIC_PHRASES
 from explorer.projection import warm_up_umap
-from explorer.share import Param, phrases_params, read_params, read_phrases, share_link
+from explorer.share import (
+    Param,
+    ShareLink,
+    phrases_params,
+    read_params,
+    read_phrases,
+    share_link,
+)
 
 #: Session-state key of the phrase box every page shares.
 PHRASES_KEY = "phrases_text"
@@ -94,7 +102,7 @@ def _link_params() -> dict[str, list[str]]:
     return {name: st.query_params.get_all(name) for name in st.query_params}
 
 
-def html_download(fig, *, key: str, file_stem: str, title: str) -> None:
+def html_download(fig: go.Figure, *, key: str, file_stem: str, title: str) -> None:
     """A button that saves ``fig`` as one interactive HTML file that works offline.
 
     The file is built only when the button is pressed (it holds plotly.js, ~5 MB).
@@ -162,7 +170,9 @@ def restore_from_link(page: str, specs: Sequence[Param] = (), *, phrases: bool =
         st.warning(problem, icon="🔗")
 
 
-def share_view(specs: Sequence[Param] = (), *, phrases: bool = True, note: str | None = None):
+def share_view(
+    specs: Sequence[Param] = (), *, phrases: bool = True, note: str | None = None
+) -> ShareLink:
     """Write the page's state into its URL and offer the link in the sidebar.
 
     Call after the page has drawn its widgets. ``note`` says what the link
