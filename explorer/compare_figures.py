@@ -6,8 +6,7 @@ as the Playground, and every label and hover text HTML-escaped.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -126,25 +125,6 @@ def comparison_figure(comparison: Comparison, space: str, *, height: int = 540) 
         margin={"b": 90},
     )
     return fig
-
-
-def clicked_index(event: Mapping[str, Any] | None, count: int) -> int | None:
-    """The phrase a chart selection event points at (its ``customdata``), or ``None``.
-
-    Example:
-        >>> clicked_index({"selection": {"points": [{"customdata": 2}]}}, 3)
-        2
-        >>> clicked_index({"selection": {"points": [{"customdata": [7]}]}}, 3) is None
-        True
-    """
-    points = ((event or {}).get("selection") or {}).get("points") or []
-    for point in points:
-        index = point.get("customdata") if isinstance(point, Mapping) else None
-        if isinstance(index, list):
-            index = index[0] if index else None
-        if isinstance(index, int) and 0 <= index < count:
-            return index
-    return None
 
 
 def axes_figure(phrases: Sequence[str], result: AxisProjection, *, height: int = 620) -> go.Figure:

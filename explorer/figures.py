@@ -7,6 +7,8 @@ a phrase such as ``<b>hi</b>`` must show as typed.
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -132,6 +134,25 @@ def label_positions(
         placed.append(_label_box(best, x, y, w, h))
         positions.append(best)
     return positions
+
+
+def clicked_index(event: Mapping[str, Any] | None, count: int) -> int | None:
+    """The phrase a chart selection event points at (its ``customdata``), or ``None``.
+
+    Example:
+        >>> clicked_index({"selection": {"points": [{"customdata": 2}]}}, 3)
+        2
+        >>> clicked_index({"selection": {"points": [{"customdata": [7]}]}}, 3) is None
+        True
+    """
+    points = ((event or {}).get("selection") or {}).get("points") or []
+    for point in points:
+        index = point.get("customdata") if isinstance(point, Mapping) else None
+        if isinstance(index, list):
+            index = index[0] if index else None
+        if isinstance(index, int) and 0 <= index < count:
+            return index
+    return None
 
 
 def points_trace(

@@ -7,8 +7,9 @@ from functools import partial
 import streamlit as st
 
 from explorer.compare import compare_spaces
-from explorer.compare_figures import clicked_index, comparison_figure
+from explorer.compare_figures import comparison_figure
 from explorer.config import MAX_PHRASES, METHODS
+from explorer.figures import clicked_index
 from explorer.phrases import shorten
 from explorer.share import Param
 from explorer.st_cache import (

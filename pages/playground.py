@@ -13,7 +13,7 @@ from explorer.export import (
     read_uploads,
     scene_exports,
 )
-from explorer.figures import scene_figure
+from explorer.figures import clicked_index, scene_figure
 from explorer.phrases import markdown_escape, shorten
 from explorer.presets import PRESETS
 from explorer.scene import build_scene
@@ -91,16 +91,8 @@ def restore_typed_phrases() -> None:
 
 def select_from_chart() -> None:
     """Chart callback: a click on a phrase's point makes it the focus phrase."""
-    event = st.session_state.get(CHART_KEY) or {}
-    points = (event.get("selection") or {}).get("points") or []
-    for point in points:
-        phrase = point.get("customdata")
-        if isinstance(phrase, list):
-            phrase = phrase[0] if phrase else None
-        if isinstance(phrase, int) and phrase in range(st.session_state.get("_phrase_count", 0)):
-            st.session_state[FOCUS_KEY] = phrase + 1
-            return
-    st.session_state[FOCUS_KEY] = LAST
+    index = clicked_index(st.session_state.get(CHART_KEY), st.session_state.get("_phrase_count", 0))
+    st.session_state[FOCUS_KEY] = LAST if index is None else index + 1
 
 
 restore_from_link("playground", PARAMS)

@@ -11,10 +11,9 @@ from explorer.compare import compare_spaces
 from explorer.compare_figures import (
     NEAREST_HERE_TRACE,
     NEAREST_OTHER_TRACE,
-    clicked_index,
     comparison_figure,
 )
-from explorer.figures import POINTS_TRACE, point_label
+from explorer.figures import POINTS_TRACE, clicked_index, point_label
 from explorer.presets import ARTICLE_PHRASES
 
 
