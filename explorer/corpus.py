@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from explorer.config import LABEL_CHARS, MAX_PHRASE_CHARS, SEARCH_MAX_BYTES, SEARCH_MAX_DOCS
-from explorer.phrases import clean_phrase, shorten
+from explorer.phrases import clean_phrase, distinct, shorten
 
 SAMPLE_PATH = Path(__file__).parent / "data" / "search_corpus.csv"
 SAMPLE_SOURCE = "the built-in sample"
@@ -182,28 +181,14 @@ def _collect(
     Not :func:`explorer.phrases.parse_phrases`: a CSV cell may span lines and
     its topic must stay beside it, and a corpus's notes count rather than list.
     """
-    texts: list[str] = []
-    topics: list[str] = []
-    has_topics = False
-    seen: set[str] = set()
-    duplicates = overflow = total = 0
-    for text, topic in rows:
-        document = clean_phrase(text)
-        if not document:
-            continue
-        total += 1
-        key = unicodedata.normalize("NFC", document)
-        if key in seen:
-            duplicates += 1
-            continue
-        if len(texts) >= SEARCH_MAX_DOCS:
-            overflow += 1
-            continue
-        seen.add(key)
-        texts.append(document)
-        if topic is not None:
-            has_topics = True
-            topics.append(clean_phrase(topic) or "(no topic)")
+    rows = list(rows)
+    chosen = distinct([text for text, _ in rows], limit=SEARCH_MAX_DOCS)
+    texts = [clean_phrase(rows[i][0]) for i in chosen.kept]
+    row_topics = [rows[i][1] for i in chosen.kept]
+    has_topics = any(topic is not None for topic in row_topics)
+    topics = [clean_phrase(t or "") or "(no topic)" for t in row_topics] if has_topics else []
+    duplicates, overflow = len(chosen.duplicates), chosen.overflow
+    total = len(rows) - len(chosen.blank)
     if not texts:
         raise ValueError(empty)
     notes: list[str] = []

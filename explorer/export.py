@@ -44,7 +44,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from explorer.config import IMPORT_MAX_BYTES, IMPORT_MAX_DIM, IMPORT_MAX_ROWS, LABEL_CHARS
-from explorer.phrases import clean_phrase, shorten
+from explorer.phrases import clean_phrase, distinct, shorten
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -746,26 +746,13 @@ def _assemble(
     source: str,
 ) -> Imported:
     """Clean phrases as the phrase box would, skip blank ones, merge duplicates."""
-    kept: list[int] = []
-    clean: list[str] = []
-    seen: set[str] = set()
-    blank: list[int] = []
-    duplicates: list[str] = []
-    broken = 0
-    for i, raw in enumerate(phrases):
-        flat = " ".join(raw.splitlines())
-        broken += flat != raw
-        phrase = clean_phrase(flat)
-        if not phrase:
-            blank.append(i + 1)
-            continue
-        key = unicodedata.normalize("NFC", phrase)
-        if key in seen:
-            duplicates.append(phrase)
-            continue
-        seen.add(key)
-        kept.append(i)
-        clean.append(phrase)
+    flat = [" ".join(raw.splitlines()) for raw in phrases]
+    broken = sum(line != raw for line, raw in zip(flat, phrases, strict=True))
+    chosen = distinct(flat)
+    kept = chosen.kept
+    clean = [clean_phrase(flat[i]) for i in kept]
+    blank = [i + 1 for i in chosen.blank]
+    duplicates = [clean_phrase(flat[i]) for i in chosen.duplicates]
     if broken:
         notes.append(
             f"{broken} phrase{'s' if broken > 1 else ''} had line breaks, now spaces "

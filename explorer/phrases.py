@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import textwrap
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from explorer.config import LABEL_CHARS, LABEL_LINES, LABEL_WIDTH, MAX_PHRASE_CHARS, MAX_PHRASES
@@ -52,6 +53,54 @@ def clean_phrase(line: str) -> str:
     return line[start:end]
 
 
+@dataclass(frozen=True)
+class Distinct:
+    """Which of some texts to keep: the first copy of each, up to a limit.
+
+    Attributes:
+        kept: indices of the texts kept, in order.
+        blank: indices of texts that are empty once blanks are stripped.
+        duplicates: indices of later copies of a kept text.
+        overflow: how many more distinct texts came after the limit.
+    """
+
+    kept: list[int]
+    blank: list[int]
+    duplicates: list[int]
+    overflow: int
+
+
+def distinct(texts: Iterable[str], *, limit: int | None = None) -> Distinct:
+    """The first copy of each non-blank text, compared as the phrase box compares them.
+
+    Texts are compared after :func:`clean_phrase` and Unicode NFC normalisation,
+    so the phrase box, a search corpus and an import merge the same duplicates.
+
+    Example:
+        >>> distinct(["a", " ", "A", "a ", "b", "c"], limit=2)
+        Distinct(kept=[0, 2], blank=[1], duplicates=[3], overflow=2)
+    """
+    kept: list[int] = []
+    blank: list[int] = []
+    duplicates: list[int] = []
+    seen: set[str] = set()
+    overflow = 0
+    for index, text in enumerate(texts):
+        phrase = clean_phrase(text)
+        if not phrase:
+            blank.append(index)
+            continue
+        key = unicodedata.normalize("NFC", phrase)
+        if key in seen:
+            duplicates.append(index)
+        elif limit is not None and len(kept) >= limit:
+            overflow += 1
+        else:
+            seen.add(key)
+            kept.append(index)
+    return Distinct(kept, blank, duplicates, overflow)
+
+
 def _quote(phrase: str) -> str:
     return f"“{shorten(phrase, LABEL_CHARS)}”"
 
@@ -72,23 +121,11 @@ def parse_phrases(
         >>> parsed.notes
         ['Merged 1 duplicate line: “cat”.']
     """
-    phrases: list[str] = []
-    seen: set[str] = set()
-    duplicates: list[str] = []
-    overflow = 0
-    for line in text.splitlines():
-        phrase = clean_phrase(line)
-        if not phrase:
-            continue
-        key = unicodedata.normalize("NFC", phrase)
-        if key in seen:
-            duplicates.append(phrase)
-            continue
-        if len(phrases) >= max_phrases:
-            overflow += 1
-            continue
-        seen.add(key)
-        phrases.append(phrase)
+    lines = text.splitlines()
+    chosen = distinct(lines, limit=max_phrases)
+    phrases = [clean_phrase(lines[i]) for i in chosen.kept]
+    duplicates = [clean_phrase(lines[i]) for i in chosen.duplicates]
+    overflow = chosen.overflow
 
     notes: list[str] = []
     if duplicates:
