@@ -34,7 +34,6 @@ import csv
 import html
 import io
 import re
-import unicodedata
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,7 +43,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from explorer.config import IMPORT_MAX_BYTES, IMPORT_MAX_DIM, IMPORT_MAX_ROWS, LABEL_CHARS
-from explorer.phrases import clean_phrase, distinct, shorten
+from explorer.phrases import clean_phrase, distinct, phrase_key, shorten
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -506,10 +505,10 @@ class ImportedEmbedder:
         self._vectors = array
         self._index: dict[str, int] = {}
         for i, phrase in enumerate(self.phrases):
-            self._index.setdefault(_key(phrase), i)
+            self._index.setdefault(phrase_key(phrase), i)
 
     def __contains__(self, phrase: object) -> bool:
-        return isinstance(phrase, str) and _key(phrase) in self._index
+        return isinstance(phrase, str) and phrase_key(phrase) in self._index
 
     def encode(self, phrases: list[str]) -> NDArray[np.float32]:
         """The stored vectors of ``phrases``, shape ``(len(phrases), dim)``.
@@ -527,12 +526,8 @@ class ImportedEmbedder:
                 f"{shown}{more}. Imported vectors cover only their own phrases; remove "
                 "the others, or choose a model to embed them."
             )
-        rows = [self._index[_key(p)] for p in phrases]
+        rows = [self._index[phrase_key(p)] for p in phrases]
         return self._vectors[rows].copy().reshape(len(rows), self.dim)
-
-
-def _key(phrase: str) -> str:
-    return unicodedata.normalize("NFC", clean_phrase(phrase))
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,16 @@ def clean_phrase(line: str) -> str:
     return line[start:end]
 
 
+def phrase_key(text: str) -> str:
+    """What two phrases are compared by: blanks stripped, Unicode NFC.
+
+    Example:
+        >>> phrase_key(" cafe\u0301 ") == phrase_key("café")
+        True
+    """
+    return unicodedata.normalize("NFC", clean_phrase(text))
+
+
 @dataclass(frozen=True)
 class Distinct:
     """Which of some texts to keep: the first copy of each, up to a limit.
@@ -86,11 +96,10 @@ def distinct(texts: Iterable[str], *, limit: int | None = None) -> Distinct:
     seen: set[str] = set()
     overflow = 0
     for index, text in enumerate(texts):
-        phrase = clean_phrase(text)
-        if not phrase:
+        key = phrase_key(text)
+        if not key:
             blank.append(index)
             continue
-        key = unicodedata.normalize("NFC", phrase)
         if key in seen:
             duplicates.append(index)
         elif limit is not None and len(kept) >= limit:
