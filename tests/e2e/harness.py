@@ -81,3 +81,16 @@ CHART_STATE_JS = """() => {
   return {n: points ? points.x.length : 0, labels, drawn,
           text: points ? points.text : [], x: points ? points.x : [], y: points ? points.y : []};
 }"""
+
+
+def wait_for_chart(page, predicate: str, timeout: float = 120_000) -> dict:
+    """Wait until the chart's state (CHART_STATE_JS) passes ``predicate`` and return that state.
+
+    The state is read in the same browser call that checks it, so a rerun that
+    redraws the chart right after cannot hand back a half-drawn one.
+    """
+    handle = page.wait_for_function(
+        f"() => {{ const s = ({CHART_STATE_JS})(); return s && ({predicate})(s) ? s : null; }}",
+        timeout=timeout,
+    )
+    return handle.json_value()

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.harness import CHART_STATE_JS, ROOT
+from tests.e2e.harness import CHART_STATE_JS, ROOT, wait_for_chart
 
 pytestmark = pytest.mark.e2e
 SCREENSHOT = ROOT / "docs" / "screenshot.png"
@@ -19,14 +19,6 @@ PHRASES = [
 
 def chart_state(page):
     return page.evaluate(CHART_STATE_JS)
-
-
-def wait_for_chart(page, predicate, timeout=90_000):
-    page.wait_for_function(
-        f"() => {{ const s = ({CHART_STATE_JS})(); return s && ({predicate})(s); }}",
-        timeout=timeout,
-    )
-    return chart_state(page)
 
 
 def test_type_three_phrases_and_see_three_points_with_distances(page, server_url) -> None:

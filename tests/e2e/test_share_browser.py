@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.harness import CHART_STATE_JS, free_port, start_server
+from tests.e2e.harness import free_port, start_server, wait_for_chart
 
 pytestmark = pytest.mark.e2e
 PHRASES = ["a cat sleeping on the sofa", "a dog in the park", "a red sports car", "a truck"]
-
-
-def wait_for_chart(page, predicate: str, timeout: float = 120_000) -> dict:
-    page.wait_for_function(
-        f"() => {{ const s = ({CHART_STATE_JS})(); return s && ({predicate})(s); }}",
-        timeout=timeout,
-    )
-    return page.evaluate(CHART_STATE_JS)
 
 
 def shared_link(page) -> str:
