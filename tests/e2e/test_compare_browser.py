@@ -16,17 +16,21 @@ MAPS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(
 })"""
 
 
-def wait_for_maps(page, predicate: str, timeout: int = 60_000) -> None:
-    page.wait_for_function(f"() => ({predicate})(({MAPS_JS})())", timeout=timeout)
+def wait_for_maps(page, predicate: str, timeout: int = 60_000) -> list[dict]:
+    """Wait for the maps' state to pass ``predicate``; return that state (read in the same call)."""
+    handle = page.wait_for_function(
+        f"() => {{ const m = ({MAPS_JS})(); return ({predicate})(m) ? m : null; }}",
+        timeout=timeout,
+    )
+    return handle.json_value()
 
 
 def test_clicking_a_point_on_the_toy_map_highlights_it_on_the_real_map(page, server_url):
     page.goto(f"{server_url}/compare")
-    wait_for_maps(page, "m => m.length === 2 && m[1]", timeout=120_000)
-    assert [m["selected"] for m in page.evaluate(MAPS_JS)] == [-1, -1]
+    maps = wait_for_maps(page, "m => m.length === 2 && m[0] && m[1]", timeout=120_000)
+    assert [m["selected"] for m in maps] == [-1, -1]
     toy_points = page.locator(".js-plotly-plot").nth(0).locator(".scatterlayer .trace .points path")
     toy_points.nth(1).click(force=True)
-    wait_for_maps(page, "m => m.length === 2 && m.every(s => s && s.selected === 1)")
-    maps = page.evaluate(MAPS_JS)
+    maps = wait_for_maps(page, "m => m.length === 2 && m.every(s => s && s.selected === 1)")
     assert all(m["nearest"] and all(pair[0] == 1 for pair in m["nearest"]) for m in maps)
     assert page.get_by_text("Real model: Nearest to").first.is_visible()
