@@ -42,6 +42,9 @@ class Projection:
         explained_variance: PCA's share of variance per axis, else ``None``.
         notice: a sentence for the user when the method asked for was not
             used (too few points) or the picture is degenerate, else ``None``.
+        mean, components: for PCA and identity, the linear map itself:
+            ``coords == (vectors - mean) @ components.T``, so new vectors (a
+            search query) can be placed without refitting; ``None`` otherwise.
     """
 
     coords: NDArray[np.float64]
@@ -49,6 +52,29 @@ class Projection:
     axis_titles: tuple[str, str]
     explained_variance: tuple[float, float] | None = None
     notice: str | None = None
+    mean: NDArray[np.float64] | None = None
+    components: NDArray[np.float64] | None = None
+
+    def transform(self, vectors: NDArray) -> NDArray[np.float64]:
+        """Place new vectors (e.g. a search query) on this map, ``(m, 2)``, without refitting.
+
+        Example:
+            >>> fitted = compute_projection(np.array([[0.0, 0, 1], [0, 2, 0], [3, 0, 0]]))
+            >>> bool(np.allclose(fitted.transform([[3.0, 0, 0]]), fitted.coords[2]))
+            True
+        """
+        if self.mean is None or self.components is None:
+            raise ValueError(
+                f"A {METHODS.get(self.method, self.method)} map cannot place new vectors "
+                "without refitting; use PCA."
+            )
+        array = np.atleast_2d(np.asarray(vectors, dtype=np.float64))
+        if array.shape[1] != self.mean.shape[0]:
+            raise ValueError(
+                f"Vectors of {array.shape[1]} dimensions cannot go on a map fitted to "
+                f"{self.mean.shape[0]}-dimensional vectors; embed them with the same model."
+            )
+        return (array - self.mean) @ self.components.T
 
 
 def _check(vectors: NDArray, method: str, metric: str) -> NDArray[np.float64]:
@@ -71,7 +97,9 @@ def _check(vectors: NDArray, method: str, metric: str) -> NDArray[np.float64]:
 
 
 def _pca(array: NDArray[np.float64], notice: str | None = None) -> Projection:
-    n = array.shape[0]
+    n, dim = array.shape
+    mean = array.mean(axis=0)
+    no_axes = np.zeros((2, dim))  # a degenerate map puts every vector at the origin
     if n == 1:
         return Projection(
             coords=np.zeros((1, 2)),
@@ -79,8 +107,10 @@ def _pca(array: NDArray[np.float64], notice: str | None = None) -> Projection:
             axis_titles=("PC1", "PC2"),
             notice=notice
             or "One phrase sits at the origin: add a second phrase to see a distance.",
+            mean=mean,
+            components=no_axes,
         )
-    centered = array - array.mean(axis=0)
+    centered = array - mean
     _, singular, components = np.linalg.svd(centered, full_matrices=False)
     variance = singular**2
     total = float(variance.sum())
@@ -90,6 +120,8 @@ def _pca(array: NDArray[np.float64], notice: str | None = None) -> Projection:
             method="pca",
             axis_titles=("PC1", "PC2"),
             notice="All phrases have the same vector, so they sit on one point.",
+            mean=mean,
+            components=no_axes,
         )
     components = components[:2]
     # SVD's signs are arbitrary: make each axis's largest loading positive so a
@@ -97,8 +129,9 @@ def _pca(array: NDArray[np.float64], notice: str | None = None) -> Projection:
     signs = np.sign(components[np.arange(len(components)), np.abs(components).argmax(axis=1)])
     signs[signs == 0] = 1.0
     components = components * signs[:, None]
-    coords = np.zeros((n, 2))
-    coords[:, : len(components)] = centered @ components.T
+    axes = no_axes.copy()
+    axes[: len(components)] = components
+    coords = centered @ axes.T
     shares = [float(v / total) for v in variance[:2]] + [0.0] * (2 - len(components))
     titles = (
         f"PC1 ({shares[0]:.0%} of variance)",
@@ -110,6 +143,8 @@ def _pca(array: NDArray[np.float64], notice: str | None = None) -> Projection:
         axis_titles=titles,
         explained_variance=(shares[0], shares[1]),
         notice=notice,
+        mean=mean,
+        components=axes,
     )
 
 
@@ -221,7 +256,13 @@ def compute_projection(
     array = _check(vectors, method, metric)
     n, dim = array.shape
     if dim == 2:
-        return Projection(coords=array.copy(), method="identity", axis_titles=("x", "y"))
+        return Projection(
+            coords=array.copy(),
+            method="identity",
+            axis_titles=("x", "y"),
+            mean=np.zeros(2),
+            components=np.eye(2),
+        )
     if dim < 2:
         raise ValueError(f"Vectors must have at least 2 dimensions, got {dim}.")
     if method == "pca" or n == 1:

@@ -31,7 +31,7 @@ from explorer.models import Embedder, load_model
 from explorer.phrases import clean_phrase, escape, markdown_escape
 
 if TYPE_CHECKING:
-    from explorer.search_map import FittedMap
+    from explorer.projection import Projection
 
 #: A word: letters and digits, with inner apostrophes ("don't" is one word).
 #: The keyword ranker and "shared words" use the same rule, so a hit that
@@ -263,7 +263,7 @@ class SearchIndex:
         return self.keywords.search(query, k=k)
 
     @cached_property
-    def projection(self) -> FittedMap:
+    def projection(self) -> Projection:
         """PCA fitted to the corpus's vectors; the query is placed with its ``transform``."""
         from explorer.search_map import fit_map
 

@@ -13,55 +13,16 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from explorer.projection import compute_projection
+from explorer.projection import Projection, compute_projection
 from explorer.search import Hit, SearchIndex
 
 
-@dataclass(frozen=True)
-class FittedMap:
-    """A linear map from the model's space to 2-D, fitted to a corpus.
-
-    Attributes:
-        mean: ``(dim,)`` the corpus's mean vector.
-        components: ``(2, dim)`` the two axes (unit length, or zero when the
-            corpus spans fewer than two directions).
-        coords: ``(n, 2)`` the corpus's own coordinates.
-        axis_titles: e.g. ``("PC1 (12% of variance)", ...)``.
-        explained_variance: share of the corpus's variance along each axis.
-        notice: a sentence for the user when the picture is degenerate, else ``None``.
-    """
-
-    mean: NDArray[np.float64]
-    components: NDArray[np.float64]
-    coords: NDArray[np.float64]
-    axis_titles: tuple[str, str]
-    explained_variance: tuple[float, float] | None
-    notice: str | None
-
-    def transform(self, vectors: NDArray) -> NDArray[np.float64]:
-        """Place new vectors (e.g. a query) on the fitted map, ``(m, 2)``.
-
-        Example:
-            >>> fitted = fit_map(np.array([[0.0, 0, 1], [0, 2, 0], [3, 0, 0]]))
-            >>> bool(np.allclose(fitted.transform([[3.0, 0, 0]]), fitted.coords[2]))
-            True
-        """
-        array = np.atleast_2d(np.asarray(vectors, dtype=np.float64))
-        if array.shape[1] != self.mean.shape[0]:
-            raise ValueError(
-                f"Vectors of {array.shape[1]} dimensions cannot go on a map fitted to "
-                f"{self.mean.shape[0]}-dimensional vectors; embed them with the same model."
-            )
-        return (array - self.mean) @ self.components.T
-
-
-def fit_map(vectors: NDArray) -> FittedMap:
+def fit_map(vectors: NDArray) -> Projection:
     """Fit PCA to a corpus, as :func:`~explorer.projection.compute_projection` does.
 
-    The axes are read back from ``compute_projection``'s own output (so its
-    conventions, sign fix included, hold here too): with ``C`` the centred
-    vectors and ``y`` a column of PCA coordinates, ``C.T @ y / |y|²`` is that
-    principal axis.
+    It is ``compute_projection``'s own PCA (sign fix included); its
+    :meth:`~explorer.projection.Projection.transform` puts a query on the same map
+    without refitting.
 
     Example:
         >>> vectors = np.random.default_rng(0).normal(size=(20, 5))
@@ -71,27 +32,7 @@ def fit_map(vectors: NDArray) -> FittedMap:
         >>> fitted.components.round(6).tolist() == fit_map(vectors).components.round(6).tolist()
         True
     """
-    projection = compute_projection(vectors, method="pca")
-    array = np.asarray(vectors, dtype=np.float64)
-    if projection.method == "identity":  # already 2-D (the toy model): the map is the space
-        mean, components = np.zeros(2), np.eye(2)
-    else:
-        mean = array.mean(axis=0)
-        centered = array - mean
-        coords = projection.coords
-        squared = (coords**2).sum(axis=0)
-        components = np.zeros((2, array.shape[1]))
-        for axis in range(2):
-            if squared[axis] > 1e-18:
-                components[axis] = centered.T @ coords[:, axis] / squared[axis]
-    return FittedMap(
-        mean=mean,
-        components=components,
-        coords=np.asarray(projection.coords, dtype=np.float64),
-        axis_titles=projection.axis_titles,
-        explained_variance=projection.explained_variance,
-        notice=projection.notice,
-    )
+    return compute_projection(vectors, method="pca")
 
 
 @dataclass(frozen=True)
