@@ -120,13 +120,10 @@ def peak_memory_mib(pid: int) -> float:
 def bench_browser() -> None:
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.harness import CHART_STATE_JS, free_port, launch_chromium, start_server
+    from tests.e2e.harness import free_port, launch_chromium, start_server, wait_for_chart
 
-    def wait_chart(page, predicate: str, timeout: float = 180_000) -> None:
-        page.wait_for_function(
-            f"() => {{ const s = ({CHART_STATE_JS})(); return s && ({predicate})(s); }}",
-            timeout=timeout,
-        )
+    def wait_chart(page, predicate: str) -> None:
+        wait_for_chart(page, predicate, timeout=180_000)
 
     port = free_port()
     started = time.perf_counter()
