@@ -133,3 +133,42 @@ def test_umap_compiled_code_is_cached_on_disk() -> None:
     layout = umap.layouts._nb_optimize_layout_euclidean_single_epoch
     assert type(layout._cache).__name__ == "FunctionCache"
     assert type(umap.umap_.smooth_knn_dist._cache).__name__ == "FunctionCache"
+
+
+def test_pca_on_many_rows_matches_the_svd_of_the_data(monkeypatch) -> None:
+    from explorer import projection
+
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(projection.PCA_COVARIANCE_MIN_ROWS + 1, 20))
+    vectors[:, 0] *= 4
+    vectors[:, 5] *= 2
+    fast = projection.compute_projection(vectors)
+    monkeypatch.setattr(projection, "PCA_COVARIANCE_MIN_ROWS", 10**9)
+    exact = projection.compute_projection(vectors)
+    np.testing.assert_allclose(fast.coords, exact.coords, atol=1e-8)
+    assert fast.axis_titles == exact.axis_titles
+    np.testing.assert_allclose(fast.transform(vectors[:3]), exact.coords[:3], atol=1e-8)
+
+
+def test_umap_reports_its_epochs_and_can_be_stopped_from_the_progress_callback() -> None:
+    from explorer.projection import UMAP_LAYOUT_STAGE, UMAP_NEIGHBOURS_STAGE
+
+    vectors = np.random.default_rng(0).normal(size=(60, 8))
+    seen: list[tuple[int, int, str]] = []
+    projection = compute_projection(
+        vectors, method="umap", progress=lambda d, t, stage: seen.append((d, t, stage))
+    )
+    assert projection.method == "umap"
+    assert seen[0] == (0, 0, UMAP_NEIGHBOURS_STAGE)
+    epochs = [(d, t) for d, t, stage in seen if stage == UMAP_LAYOUT_STAGE]
+    assert epochs and epochs[-1][0] == epochs[-1][1] > 0
+
+    class Stop(Exception):
+        pass
+
+    def stop(done: int, total: int, *, stage: str) -> None:
+        if stage == UMAP_LAYOUT_STAGE:
+            raise Stop
+
+    with pytest.raises(Stop):
+        compute_projection(vectors, method="umap", random_state=1, progress=stop)
