@@ -143,3 +143,41 @@ PLAIN_PHRASES_CHARS = 1_500
 #: Most characters a link's phrases may unpack to (a guard against
 #: decompression bombs): MAX_PHRASES phrases of MAX_PHRASE_CHARS, plus breaks.
 MAX_LINK_TEXT_CHARS = MAX_PHRASES * (MAX_PHRASE_CHARS + 1)
+
+# --- Corpus at scale (the Corpus page and `python -m explorer`) ---
+#: Most rows the Corpus page opens; the rest of a file is left out with a note.
+#: The CLI has no cap (it prepares corpora ahead), but says when the app will cut.
+CORPUS_MAX_ROWS = 100_000
+#: Largest upload, in MB: Streamlit's ``server.maxUploadSize`` in
+#: .streamlit/config.toml is kept equal to it (a test checks). The uploader
+#: itself refuses anything bigger, with its own message, before any byte arrives.
+CORPUS_MAX_UPLOAD_MB = 400
+CORPUS_MAX_BYTES = CORPUS_MAX_UPLOAD_MB * 1024 * 1024
+#: Texts embedded per model call and saved per cache file, on a CPU and on a GPU
+#: (a GPU is fed large length-sorted batches: it waits on host tokenization).
+CORPUS_EMBED_BATCH = 512
+CORPUS_EMBED_BATCH_GPU = 8_192
+#: Sentences per forward pass inside one model call on a GPU (CPU: ENCODE_BATCH_SIZE).
+ENCODE_BATCH_SIZE_GPU = 1_024
+#: t-SNE runs only up to this many points (beyond it, minutes on two cores);
+#: the page suggests UMAP above it.
+CORPUS_TSNE_MAX = 5_000
+#: Each point carries its text as a label up to this many points; above it,
+#: hover shows the text (the browser slows down drawing thousands of labels).
+CORPUS_LABELS_MAX = 300
+#: Characters of a document in hover text on the corpus map.
+CORPUS_HOVER_CHARS = 160
+#: Neighbours (in the model's full space) listed and joined by lines for a clicked point.
+CORPUS_NEIGHBORS = 10
+#: Hits a search within the corpus highlights by default, and at most.
+CORPUS_SEARCH_HITS = 20
+CORPUS_SEARCH_MAX_HITS = 200
+#: Colours for a categorical column; rarer values are drawn together as "other".
+CORPUS_COLOR_CATEGORIES = 12
+#: Below this many rows, the map uses ordinary SVG markers instead of WebGL.
+CORPUS_WEBGL_MIN = 1_000
+#: Row numbers a corpus note lists (rows left out for having no text, say); the rest are counted.
+CORPUS_NOTE_ROWS = 5
+#: Longest note about a corpus, in characters: an import's list of merged
+#: duplicates can name thousands of texts, so it is cut.
+CORPUS_NOTE_CHARS = 400

@@ -1,0 +1,187 @@
+"""The work behind the Corpus page, without Streamlit: embed, project, search, neighbours.
+
+Long steps (embedding 100,000 texts, UMAP) are functions of a
+:class:`~explorer.jobs.Report`, so the page runs them as background jobs with
+a progress bar, a time-left estimate and a Cancel button; short ones (PCA,
+a search, a clicked point's neighbours) run in place.
+
+Example:
+    >>> import numpy as np
+    >>> vectors = np.array([[1, 0], [0.9, 0.1], [0, 1]], dtype=np.float32)
+    >>> [(n.index, round(n.distance, 3)) for n in nearest_rows(vectors, 0, k=2)]
+    [(1, 0.006), (2, 1.0)]
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from explorer.config import CORPUS_NEIGHBORS, CORPUS_TSNE_MAX, METHODS, MODEL_TITLES
+from explorer.corpus_map import Neighbour
+from explorer.doc_cache import DocumentCache
+from explorer.jobs import Report
+from explorer.models import Embedder
+from explorer.projection import Projection, compute_projection
+from explorer.search import Hit, SearchIndex
+
+#: Where a map's coordinates may come from: the file itself, or a projection.
+FROM_FILE = "file"
+
+
+def fingerprint(texts: Sequence[str], vectors: NDArray | None = None) -> str:
+    """A short key for a corpus (its texts, and its vectors when it brought them).
+
+    Example:
+        >>> fingerprint(["a", "b"]) == fingerprint(["a", "b"]), fingerprint(["a", "b"])[:8]
+        (True, '8fb20ef6')
+    """
+    digest = hashlib.sha256()
+    for text in texts:
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+    if vectors is not None:
+        array = np.ascontiguousarray(vectors, dtype=np.float32)
+        digest.update(str(array.shape).encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()[:24]
+
+
+def model_title(name: str | None) -> str:
+    """How the page names a model ("all-MiniLM-L6-v2"; "an unknown model" for bare vectors)."""
+    if name is None:
+        return "an unknown model"
+    return MODEL_TITLES.get(name, name)
+
+
+def embedding_job(
+    texts: Sequence[str], *, model: Embedder, cache: DocumentCache | None = None
+) -> Callable[[Report], NDArray[np.float32]]:
+    """A job function embedding ``texts`` through the disk cache, reporting each batch.
+
+    Cancelling stops it after the batch in hand; every batch embedded so far
+    is on disk, so the next run embeds only the rest.
+    """
+    from explorer.doc_cache import default_cache
+
+    def run(report: Report) -> NDArray[np.float32]:
+        stage = f"Embedding {len(texts):,} documents with {model_title(model.name)}"
+        report(0, 0, stage=stage)
+
+        def progress(done: int, total: int) -> None:
+            new = f"Embedding {total:,} new documents with {model_title(model.name)}"
+            report(done, total, stage=new)
+
+        return (cache or default_cache()).embed(texts, model=model, progress=progress)
+
+    return run
+
+
+def tsne_refusal(method: str, count: int) -> str | None:
+    """Why t-SNE is not run on ``count`` points (too slow to stay responsive), else ``None``.
+
+    Example:
+        >>> tsne_refusal("tsne", 50_000)[:45]
+        't-SNE runs on up to 5,000 points; this corpus'
+        >>> tsne_refusal("tsne", 500) is None, tsne_refusal("umap", 50_000) is None
+        (True, True)
+    """
+    if method != "tsne" or count <= CORPUS_TSNE_MAX:
+        return None
+    return (
+        f"t-SNE runs on up to {CORPUS_TSNE_MAX:,} points; this corpus has {count:,}, which "
+        "would take many minutes and keep the page busy. Choose UMAP (it keeps local "
+        "neighbourhoods like t-SNE and scales to 100,000 points), or PCA."
+    )
+
+
+def projection_job(
+    vectors: NDArray, *, method: str, metric: str = "cosine", random_state: int = 0
+) -> Callable[[Report], Projection]:
+    """A job function projecting ``vectors`` with UMAP or t-SNE, reporting UMAP's epochs."""
+    label = METHODS.get(method, method)
+
+    def run(report: Report) -> Projection:
+        report(0, 0, stage=f"{label} on {len(vectors):,} points")
+        return compute_projection(
+            vectors, method=method, metric=metric, random_state=random_state, progress=report
+        )
+
+    return run
+
+
+def unit_rows(vectors: NDArray) -> NDArray[np.float32]:
+    """Rows scaled to length 1 (all-zero rows stay zero), float32.
+
+    Example:
+        >>> unit_rows(np.array([[3.0, 4.0], [0.0, 0.0]])).tolist()
+        [[0.6000000238418579, 0.800000011920929], [0.0, 0.0]]
+    """
+    array = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(array, axis=1, keepdims=True)
+    return np.divide(array, norms, out=np.zeros_like(array), where=norms > 0)
+
+
+def nearest_rows(
+    vectors: NDArray, index: int, *, k: int = CORPUS_NEIGHBORS, normalized: bool = False
+) -> list[Neighbour]:
+    """The ``k`` rows nearest to row ``index`` by cosine distance in the vectors' full space.
+
+    Args:
+        vectors: ``(n, d)``, one row per document.
+        index: the row whose neighbours are wanted.
+        k: how many (fewer when the corpus is smaller).
+        normalized: the rows are already unit length (``SearchIndex.vectors``),
+            which saves a pass over 100,000 rows.
+
+    Ties keep row order.
+    """
+    unit = np.asarray(vectors, dtype=np.float32) if normalized else unit_rows(vectors)
+    query = unit[index]
+    similarity = np.einsum("ij,j->i", unit, query)
+    similarity[index] = -np.inf
+    k = max(0, min(k, len(unit) - 1))
+    if k == 0:
+        return []
+    top = np.argpartition(-similarity, k - 1)[:k]
+    top = top[np.lexsort((top, -similarity[top]))]
+    return [Neighbour(int(i), float(np.clip(1.0 - similarity[i], 0.0, 2.0))) for i in top]
+
+
+@dataclass(frozen=True)
+class CorpusSearch:
+    """Hits of a search within the corpus, and how they were found.
+
+    Attributes:
+        hits: best first.
+        how: "by meaning (cosine similarity, all-MiniLM-L6-v2)" or "by keywords (TF-IDF)".
+        note: why the search is by keywords when meaning was not possible, else ``None``.
+    """
+
+    hits: tuple[Hit, ...]
+    how: str
+    note: str | None = None
+
+
+def search_corpus(
+    index: SearchIndex, query: str, *, k: int, semantic: bool, why_not: str | None = None
+) -> CorpusSearch:
+    """Search the corpus by meaning when its vectors' model is at hand, else by keywords.
+
+    Args:
+        index: the corpus's vectors (and model, for the query) and texts.
+        query: what to look for.
+        k: hits to return.
+        semantic: whether ``index.model`` made the corpus's vectors.
+        why_not: the note to show when ``semantic`` is false.
+    """
+    if semantic:
+        hits = index.semantic(query, k=k)
+        return CorpusSearch(
+            tuple(hits), f"by meaning (cosine similarity, {model_title(index.model.name)})"
+        )
+    return CorpusSearch(tuple(index.keyword(query, k=k)), "by keywords (TF-IDF)", why_not)

@@ -1,0 +1,118 @@
+"""The corpus map at scale: WebGL, binary coordinates, labels off, colours, hits, neighbours."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import plotly.io as pio
+import pytest
+
+from explorer.config import CORPUS_COLOR_CATEGORIES, CORPUS_LABELS_MAX, CORPUS_WEBGL_MIN
+from explorer.corpus_map import (
+    DOCUMENTS_TRACE,
+    HITS_TRACE,
+    LINES_TRACE,
+    NEIGHBOURS_TRACE,
+    OTHER,
+    SELECTED_TRACE,
+    Neighbour,
+    coloring,
+    corpus_figure,
+    drawing_notes,
+)
+
+
+def _coords(n: int) -> np.ndarray:
+    return np.random.default_rng(0).normal(size=(n, 2))
+
+
+def test_a_small_corpus_gets_svg_points_with_escaped_labels_and_hover() -> None:
+    texts = ["<script>alert(1)</script>", "a & b", "plain"]
+    fig = corpus_figure(_coords(3), texts, title="t")
+    (trace,) = fig.data
+    assert trace.type == "scatter" and trace.mode == "markers+text"
+    assert list(trace.text) == ["&lt;script&gt;alert(1)&lt;/script&gt;", "a &amp; b", "plain"]
+    assert "&lt;script&gt;" in trace.hovertext[0] and "<script>" not in trace.hovertext[0]
+    assert list(trace.customdata) == [0, 1, 2]
+
+
+def test_a_big_corpus_is_drawn_with_webgl_binary_arrays_and_no_labels() -> None:
+    n = 100_000
+    texts = [f"document number {i} " + "x" * 300 for i in range(n)]
+    fig = corpus_figure(_coords(n), texts, title="t")
+    (trace,) = fig.data
+    assert trace.type == "scattergl" and trace.mode == "markers" and trace.text is None
+    spec = json.loads(pio.to_json(fig, validate=False))["data"][0]
+    # Coordinates travel as base64 float32, not as 100,000 decimal numbers.
+    assert spec["x"]["dtype"] == "f4" and spec["customdata"]["dtype"] == "i4"
+    x = np.frombuffer(__import__("base64").b64decode(spec["x"]["bdata"]), dtype=np.float32)
+    np.testing.assert_allclose(x, _coords(n)[:, 0].astype(np.float32))
+    # Hover text is cut short, so 100,000 long documents stay a few MB.
+    assert max(len(h) for h in trace.hovertext) < 220
+    assert len(pio.to_json(fig, validate=False)) < 25_000_000
+    notes = drawing_notes(n)
+    assert any(f"above {CORPUS_LABELS_MAX:,} points" in note for note in notes)
+    assert any("WebGL" in note for note in notes)
+
+
+def test_labels_switch_off_exactly_above_the_limit() -> None:
+    at = corpus_figure(_coords(CORPUS_LABELS_MAX), ["t"] * CORPUS_LABELS_MAX, title="t")
+    over = CORPUS_LABELS_MAX + 1
+    above = corpus_figure(_coords(over), ["t"] * over, title="t")
+    assert at.data[0].mode == "markers+text" and above.data[0].mode == "markers"
+    assert drawing_notes(CORPUS_LABELS_MAX) == []
+    assert corpus_figure(_coords(CORPUS_WEBGL_MIN), ["t"] * CORPUS_WEBGL_MIN, title="t").data[
+        0
+    ].type == "scattergl"
+
+
+def test_categories_get_one_trace_each_and_rare_ones_share_other() -> None:
+    values = [f"topic {i}" for i in range(CORPUS_COLOR_CATEGORIES + 3)] * 2 + ["topic 0"] * 5
+    values[1] = None
+    color = coloring(values, column="topic")
+    assert "3 are grey" in color.note or "other 3" in color.note
+    fig = corpus_figure(_coords(len(values)), [f"d{i}" for i in range(len(values))], title="t",
+                        color=color)  # fmt: skip
+    names = [t.name for t in fig.data]
+    assert names[0] == "topic 0"  # the most common first
+    assert OTHER in names and "(missing)" in names
+    assert len(names) == CORPUS_COLOR_CATEGORIES + 2
+    rows = sorted(int(i) for t in fig.data for i in t.customdata)
+    assert rows == list(range(len(values)))  # every row drawn once
+
+
+def test_a_numeric_column_gets_a_colour_scale() -> None:
+    stars = [float(i % 50) for i in range(200)]
+    stars[3] = float("nan")
+    color = coloring(stars, column="stars")
+    assert color.numbers is not None and "1 rows have no" in color.note
+    (trace,) = corpus_figure(_coords(200), ["d"] * 200, title="t", color=color).data
+    assert trace.marker.showscale and trace.marker.colorscale
+    assert "stars = 2" in trace.hovertext[2]
+
+
+def test_hits_and_a_clicked_point_with_its_neighbours_are_drawn_on_top() -> None:
+    coords = _coords(50)
+    fig = corpus_figure(
+        coords, [f"d{i}" for i in range(50)], title="t", hits=[4, 9], hit_scores=[0.9, 0.8],
+        selected=7, neighbours=[Neighbour(3, 0.12), Neighbour(8, 0.3)],
+        space="cosine distance in all 384 dimensions",
+    )  # fmt: skip
+    by_name = {t.name: t for t in fig.data}
+    assert list(by_name) == [DOCUMENTS_TRACE, LINES_TRACE, NEIGHBOURS_TRACE, HITS_TRACE,
+                             SELECTED_TRACE]  # fmt: skip
+    assert list(by_name[HITS_TRACE].text) == ["1", "2"]
+    assert by_name[HITS_TRACE].x[0] == pytest.approx(coords[4, 0], rel=1e-6)
+    assert by_name[SELECTED_TRACE].customdata[0] == 7
+    lines = by_name[LINES_TRACE]
+    assert lines.x[2] is None and lines.x[5] is None
+    expected = [coords[7, 0], coords[3, 0], coords[7, 0], coords[8, 0]]
+    assert [lines.x[i] for i in (0, 1, 3, 4)] == pytest.approx(expected, rel=1e-6)
+    assert [a.text for a in fig.layout.annotations] == ["d=0.12", "d=0.30"]
+    assert "cosine distance in all 384 dimensions" in fig.layout.title.subtitle.text
+
+
+def test_coordinates_of_the_wrong_shape_are_refused() -> None:
+    with pytest.raises(ValueError, match=r"expected \(3, 2\)"):
+        corpus_figure(np.zeros((2, 2)), ["a", "b", "c"], title="t")
