@@ -154,6 +154,8 @@ class Job:
             state, message = FAILED, str(error)
             if not isinstance(error, ValueError):
                 message = f"{type(error).__name__}: {error}"
+        if state == DONE and self._cancel.is_set():
+            state, result = CANCELLED, None  # cancelled while finishing: dropped
         with self._lock:
             self.result = result
             self._state, self._error = state, message
@@ -171,16 +173,19 @@ class Job:
             self._done, self._total = done, total
 
     def snapshot(self) -> Snapshot:
-        """The job's state now."""
+        """The job's state now (``"cancelled"`` as soon as it is asked to stop)."""
         with self._lock:
             end = self._ended if self._ended is not None else time.monotonic()
+            state = self._state
+            if state == RUNNING and self._cancel.is_set():
+                state = CANCELLED
             left = None
             since, from_done = self._stage_start
             moved = self._done - from_done
-            if self._state == RUNNING and self._total > 0 and moved > 0 and end - since > 0.5:
+            if state == RUNNING and self._total > 0 and moved > 0 and end - since > 0.5:
                 left = (self._total - self._done) * (end - since) / moved
             return Snapshot(
-                state=self._state,
+                state=state,
                 stage=self._stage,
                 done=self._done,
                 total=self._total,
@@ -191,11 +196,14 @@ class Job:
 
     @property
     def state(self) -> str:
-        with self._lock:
-            return self._state
+        return self.snapshot().state
 
     def cancel(self) -> None:
-        """Ask the job to stop at its next report."""
+        """Stop the job at its next report; it counts as cancelled from now on.
+
+        Its thread may run a little longer (to the end of a batch, or of a step
+        that cannot be interrupted, such as UMAP); what it returns is dropped.
+        """
         self._cancel.set()
 
     def wait(self, timeout: float | None = None) -> Snapshot:

@@ -150,7 +150,11 @@ def test_pca_on_many_rows_matches_the_svd_of_the_data(monkeypatch) -> None:
     np.testing.assert_allclose(fast.transform(vectors[:3]), exact.coords[:3], atol=1e-8)
 
 
-def test_umap_reports_its_epochs_and_can_be_stopped_from_the_progress_callback() -> None:
+def test_umap_reports_its_epochs_and_what_the_callback_raises_comes_after() -> None:
+    import threading
+
+    from tqdm import tqdm
+
     from explorer.projection import UMAP_LAYOUT_STAGE, UMAP_NEIGHBOURS_STAGE
 
     vectors = np.random.default_rng(0).normal(size=(60, 8))
@@ -172,3 +176,8 @@ def test_umap_reports_its_epochs_and_can_be_stopped_from_the_progress_callback()
 
     with pytest.raises(Stop):
         compute_projection(vectors, method="umap", random_state=1, progress=stop)
+    # tqdm's process-wide lock was not left held: another thread's bar still runs.
+    finished = threading.Event()
+    worker = threading.Thread(target=lambda: (list(tqdm(range(3), disable=True)), finished.set()))
+    worker.start()
+    assert finished.wait(10), "tqdm's lock is stuck"
