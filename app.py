@@ -20,6 +20,7 @@ PAGES = [
     ("pages/fidelity.py", "How much the map lies", "🔍"),
     ("pages/inside.py", "Inside a vector", "🔢"),
     ("pages/search.py", "Search by meaning", "🔎"),
+    ("pages/corpus.py", "Explore a corpus", "🗺️"),
 ]
 pages = [
     st.Page(str(HERE / path), title=title, icon=icon, default=index == 0)

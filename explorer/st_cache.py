@@ -19,6 +19,7 @@ import streamlit as st
 
 from explorer.config import MAX_PHRASES
 from explorer.export import HTML_MIME, figure_html
+from explorer.jobs import JobBoard
 from explorer.models import Embedder, load_model
 from explorer.phrases import PhraseInput, parse_phrases, with_phrases
 from explorer.presets import ARTICLE_PHRASES, TOPIC_PHRASES
@@ -73,6 +74,16 @@ def get_model(name: str) -> Embedder:
     """The model called ``name``, loaded once per server (see :func:`explorer.load_model`)."""
     start_warm_up()
     return load_model(name)
+
+
+@st.cache_resource
+def job_board() -> JobBoard:
+    """The server's background jobs (embedding a corpus, UMAP at scale), shared by sessions.
+
+    The same work asked for twice (a rerun, a second visitor with the same
+    corpus) runs once; pages poll a job's progress and show it.
+    """
+    return JobBoard()
 
 
 def phrase_box(*, height: int = 170, label: str | None = None) -> PhraseInput:

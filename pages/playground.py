@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
-from explorer.config import ALL_PAIRS_MAX, BUILTIN_MODELS, MAX_PHRASES, METHODS, METRICS
+from explorer.config import (
+    ALL_PAIRS_MAX,
+    BUILTIN_MODELS,
+    IMPORT_MAX_BYTES,
+    MAX_PHRASES,
+    METHODS,
+    METRICS,
+)
 from explorer.export import (
     IMPORT_SUFFIXES,
     ImportedEmbedder,
@@ -165,6 +174,9 @@ with inputs:
             type=[suffix.lstrip(".") for suffix in IMPORT_SUFFIXES],
             accept_multiple_files=True,
             key="import_files",
+            # Twice the limit: a file a little over it reaches explorer.export,
+            # whose message gives its exact size; the browser refuses the rest.
+            max_upload_size=math.ceil(2 * IMPORT_MAX_BYTES / 1024 / 1024),
         )
         st.button("Explore these vectors", key="import_button", on_click=import_vectors)
         for kind, note in st.session_state.get(IMPORT_NOTES_KEY, []):

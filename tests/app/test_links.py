@@ -133,7 +133,24 @@ PAGE_LINKS = {
     },
     "inside.py": {"phrases": "a cat\na dog\na truck", "pick": "3,1", "order": "first"},
     "search.py": {"corpus": "sample", "q": "how to fix my car", "hits": "3"},
+    "corpus.py": {
+        "source": "sample",
+        "method": "pca",
+        "color": "topic",
+        "q": "how to fix my car",
+        "hits": "5",
+        "row": "3",
+    },
 }
+
+
+@pytest.fixture(autouse=True)
+def sample_embedded(minilm) -> None:
+    """The Corpus page embeds its sample in the background: have it cached already."""
+    from explorer.corpus import load_sample
+    from explorer.doc_cache import default_cache
+
+    default_cache().embed(load_sample().texts, model=minilm)
 
 
 @pytest.mark.parametrize("page", sorted(PAGE_LINKS))
@@ -155,6 +172,7 @@ def test_every_page_round_trips_its_link(minilm, page) -> None:
         ("axes.py", "html_axes"),
         ("fidelity.py", "html_lies"),
         ("search.py", "html_search"),
+        ("corpus.py", "html_corpus"),
     ],
 )
 def test_each_pages_map_downloads_as_interactive_html(minilm, page, key) -> None:

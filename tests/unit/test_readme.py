@@ -8,7 +8,12 @@ from pathlib import Path
 
 import plotly.io as pio
 
-from explorer.config import IMPORT_MAX_BYTES, SEARCH_MAX_BYTES
+from explorer.config import (
+    CORPUS_MAX_BYTES,
+    CORPUS_MAX_UPLOAD_MB,
+    IMPORT_MAX_BYTES,
+    SEARCH_MAX_BYTES,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -29,4 +34,5 @@ def test_every_python_block_of_the_readme_runs(monkeypatch, tmp_path) -> None:
 
 def test_the_upload_cap_matches_the_largest_upload_limit() -> None:
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
-    assert config["server"]["maxUploadSize"] * 2**20 == max(IMPORT_MAX_BYTES, SEARCH_MAX_BYTES)
+    assert config["server"]["maxUploadSize"] == CORPUS_MAX_UPLOAD_MB
+    assert CORPUS_MAX_BYTES == max(CORPUS_MAX_BYTES, IMPORT_MAX_BYTES, SEARCH_MAX_BYTES)

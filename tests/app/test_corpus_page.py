@@ -1,0 +1,285 @@
+"""The Corpus page under AppTest: the sample, a 2,000-row upload, search, clicks, bad files."""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from explorer import corpus_view
+from explorer.config import CORPUS_LABELS_MAX, CORPUS_NEIGHBORS
+from explorer.corpus_map import HITS_TRACE, SELECTED_TRACE
+from explorer.phrases import markdown_escape
+from tests.app.pages import ROOT, charts
+
+PAGE = str(ROOT / "pages" / "corpus.py")
+TOPICS = ("cars", "cooking", "travel", "finance", "pets")
+SENTENCES = {
+    "cars": "The mechanic replaced the brake pads and changed the oil",
+    "cooking": "Knead the dough and let the bread rise before baking",
+    "travel": "Our flight was delayed so we missed the train to the coast",
+    "finance": "The bank raised interest rates on savings accounts",
+    "pets": "The puppy learned to sit and fetch in one afternoon",
+}
+
+
+def settle(at: AppTest, *, timeout: float = 240) -> AppTest:
+    """Rerun while a background job (embedding, UMAP) shows its progress bar."""
+    deadline = time.monotonic() + timeout
+    while at.get("progress") and time.monotonic() < deadline:
+        time.sleep(0.5)
+        at.run()
+    assert not at.get("progress"), "a job was still running"
+    return at
+
+
+def corpus_csv(rows: int = 2_000) -> bytes:
+    lines = ["id,text,category,stars"]
+    for i in range(rows):
+        topic = TOPICS[i % len(TOPICS)]
+        lines.append(f'{i},"{SENTENCES[topic]} (note {i})",{topic},{(i * 7) % 50}')
+    return ("\n".join(lines) + "\n").encode()
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.radio(key="corpus_source").set_value("upload").run()
+    at.file_uploader(key="corpus_files").set_value([(name, data, "application/octet-stream")])
+    return settle(at.run())
+
+
+def corpus_traces(at: AppTest) -> list[dict]:
+    (chart,) = charts(at)
+    return [t for t in chart["data"] if (t.get("meta") or {}).get("role") == "corpus"]
+
+
+def count(values) -> int:
+    if isinstance(values, dict):  # a binary (typed) array
+        return len(np.frombuffer(__import__("base64").b64decode(values["bdata"]),
+                                 dtype=np.dtype(values["dtype"])))  # fmt: skip
+    return len(values)
+
+
+@pytest.fixture(autouse=True)
+def sample_embedded(minilm) -> None:
+    """Have the sample's embeddings cached, so the page draws in its first run."""
+    from explorer.corpus import load_sample
+    from explorer.doc_cache import default_cache
+
+    default_cache().embed(load_sample().texts, model=minilm)
+
+
+@pytest.fixture
+def app() -> AppTest:
+    return settle(AppTest.from_file(PAGE, default_timeout=240).run())
+
+
+def test_the_sample_opens_as_a_pca_map_coloured_by_topic(app) -> None:
+    assert not app.exception and not app.error
+    (chart,) = charts(app)
+    assert "336 documents, PCA" in chart["layout"]["title"]["text"]
+    traces = corpus_traces(app)
+    assert len(traces) == 12 + 1  # the 12 commonest topics, the other 2 grey as "other"
+    assert sum(count(t["customdata"]) for t in traces) == 336
+    assert all(t["mode"] == "markers" for t in traces)  # 336 > CORPUS_LABELS_MAX: no labels
+    assert any(f"above {CORPUS_LABELS_MAX}" in c.value for c in app.caption)
+
+
+def test_a_2000_row_csv_maps_with_webgl_colours_and_a_colour_scale(app) -> None:
+    upload(app, "notes.csv", corpus_csv())
+    assert not app.exception and not app.error
+    (chart,) = charts(app)
+    assert "2,000 documents" in chart["layout"]["title"]["text"]
+    assert app.selectbox(key="corpus_color").options == ["(one colour)", "id", "category", "stars"]
+    app.selectbox(key="corpus_color").set_value("category").run()
+    traces = corpus_traces(app)
+    assert sorted(t["name"] for t in traces) == sorted(TOPICS)
+    assert {t["type"] for t in traces} == {"scattergl"}
+    assert sum(count(t["customdata"]) for t in traces) == 2_000
+    app.selectbox(key="corpus_color").set_value("stars").run()
+    (trace,) = corpus_traces(app)
+    assert trace["marker"]["showscale"] is True
+
+
+def test_search_highlights_the_automobile_document_first(app) -> None:
+    app.text_input(key="corpus_query").input("how to fix my car").run()
+    (chart,) = charts(app)
+    (hits,) = [t for t in chart["data"] if t["name"] == HITS_TRACE]
+    assert hits["text"][:3] == ["1", "2", "3"]
+    assert "Automobile repairs" in hits["hovertext"][0]
+    table = app.dataframe[0].value
+    assert table["text"][0].startswith("Automobile repairs")
+    assert any("by meaning" in h.value for h in app.subheader)
+
+
+def test_a_clicked_row_shows_its_nearest_neighbours_in_the_full_space(app, minilm) -> None:
+    app.number_input(key="corpus_row").set_value(5).run()
+    table = app.dataframe[-1].value
+    assert len(table) == CORPUS_NEIGHBORS
+    distances = list(table["d (all dimensions)"])
+    assert distances == sorted(distances)
+    from explorer.corpus import load_sample
+
+    texts = load_sample().texts
+    vectors = minilm.encode(list(texts))
+    expected = 1 - vectors @ vectors[4]
+    expected[4] = np.inf
+    assert list(table["row"]) == [int(i) + 1 for i in np.argsort(expected)[:CORPUS_NEIGHBORS]]
+    (chart,) = charts(app)
+    (star,) = [t for t in chart["data"] if t["name"] == SELECTED_TRACE]
+    assert star["customdata"] == [4]
+
+
+def test_umap_runs_in_the_background_and_replaces_the_pca_map(app) -> None:
+    app.radio(key="corpus_method").set_value("umap").run()
+    settle(app)
+    assert not app.error
+    assert ", UMAP" in charts(app)[0]["layout"]["title"]["text"]
+
+
+def test_tsne_above_its_limit_is_refused_with_pca_shown(app, monkeypatch) -> None:
+    monkeypatch.setattr(corpus_view, "CORPUS_TSNE_MAX", 100)
+    app.radio(key="corpus_method").set_value("tsne").run()
+    assert any("t-SNE runs on up to 100 points" in w.value for w in app.warning)
+    assert ", PCA" in charts(app)[0]["layout"]["title"]["text"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("empty.csv", b"", "empty"),
+        ("header.csv", b"id,text\n", "no rows"),
+        ("photo.csv", b"\x89PNG\r\n\x1a\n" + bytes(64), "PNG image"),
+        ("broken.parquet", b"PAR1 not really a parquet file", "parquet"),
+        ("latin.csv", "text\ncaf\u00e9 cr\u00e8me\n".encode("latin-1"), "UTF-8"),
+    ],
+)
+def test_a_bad_file_says_why_and_keeps_the_map_shown_before(app, name, data, message) -> None:
+    upload(app, name, data)
+    assert not app.exception
+    (error,) = app.error
+    assert markdown_escape(message) in error.value
+    assert any("still showing" in i.value for i in app.info)
+    assert "336 documents" in charts(app)[0]["layout"]["title"]["text"]
+
+
+def test_vectors_with_nan_are_refused_and_the_map_stays(app) -> None:
+    vectors = np.ones((3, 4), dtype=np.float32)
+    vectors[1, 2] = np.nan
+    buffer = io.BytesIO()
+    np.save(buffer, vectors)
+    app.radio(key="corpus_source").set_value("upload").run()
+    app.file_uploader(key="corpus_files").set_value(
+        [("v.npy", buffer.getvalue(), "application/octet-stream"),
+         ("texts.txt", b"a\nb\nc\n", "text/plain")]
+    ).run()  # fmt: skip
+    assert not app.exception
+    (error,) = app.error
+    assert "NaN" in error.value or "not finite" in error.value
+    assert "336 documents" in charts(app)[0]["layout"]["title"]["text"]
+
+
+def test_precomputed_vectors_are_drawn_without_embedding(app, minilm) -> None:
+    texts = [f"{SENTENCES[t]} ({i})" for i, t in enumerate(TOPICS * 4)]
+    buffer = io.BytesIO()
+    np.save(buffer, minilm.encode(texts) * 3)
+    app.radio(key="corpus_source").set_value("upload").run()
+    app.file_uploader(key="corpus_files").set_value(
+        [("v.npy", buffer.getvalue(), "application/octet-stream"),
+         ("texts.txt", "\n".join(texts).encode(), "text/plain")]
+    ).run()  # fmt: skip
+    assert not app.exception and not app.error
+    assert "20 documents" in charts(app)[0]["layout"]["title"]["text"]
+    app.text_input(key="corpus_query").input("baking bread").run()
+    assert any("by keywords" in h.value for h in app.subheader)  # the model is unknown
+    assert any("keywords" in i.value for i in app.info)
+
+
+def test_cancel_stops_embedding_and_resume_embeds_only_the_rest(app, monkeypatch) -> None:
+    from explorer.doc_cache import default_cache
+
+    gate = threading.Event()
+    real = corpus_view.embedding_job
+
+    def gated(texts, *, model, cache=None):
+        run = real(texts, model=model, cache=cache)
+
+        def wrapped(report):
+            def slow_report(done, total=0, *, stage=None):
+                report(done, total, stage=stage)
+                if done > 0:
+                    gate.wait(30)
+
+            return run(slow_report)
+
+        return wrapped
+
+    monkeypatch.setattr(corpus_view, "embedding_job", gated)
+    before = default_cache().embedded
+    app.radio(key="corpus_source").set_value("upload").run()
+    data = corpus_csv(1_500).replace(b"(note", b"(memo")
+    app.file_uploader(key="corpus_files").set_value([("big.csv", data, "text/csv")]).run()
+    assert app.get("progress"), "the embedding should still be running"
+    app.button(key="cancel_embed").click().run()
+    assert any("Embedding was cancelled" in i.value for i in app.info)  # at once
+    assert _has(app, "resume_embed")
+    gate.set()
+    # The job's thread stops after the batch in hand; wait for it.
+    from explorer.dataset import load_file
+    from explorer.st_cache import job_board
+
+    texts = load_file(data, name="big.csv").texts
+    job = job_board().get(("embed", "minilm", corpus_view.fingerprint(texts)))
+    assert job is not None and job.wait(60).state == "cancelled"
+    partial = default_cache().embedded - before
+    assert 0 < partial < 1_500
+    monkeypatch.setattr(corpus_view, "embedding_job", real)
+    app.button(key="resume_embed").click().run()
+    settle(app)
+    assert "1,500 documents" in charts(app)[0]["layout"]["title"]["text"]
+    assert default_cache().embedded - before == 1_500  # each text embedded once in all
+
+
+def _has(at: AppTest, key: str) -> bool:
+    return any(b.key == key for b in at.button)
+
+
+def test_html_in_documents_is_shown_literally(app) -> None:
+    data = b"text\n<script>alert(1)</script>\n<b>bold</b> claim\nplain words here\nmore words\n"
+    upload(app, "html.csv", data)
+    (chart,) = charts(app)
+    (trace,) = corpus_traces(app)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in trace["text"]
+    assert not any("<script>" in h for h in trace["hovertext"])
+    assert markdown_escape("“html.csv”") in " ".join(c.value for c in app.caption)
+
+
+@pytest.mark.parametrize(
+    ("params", "warning"),
+    [
+        ({"method": "bogus"}, "The link asks for method “bogus”"),
+        ({"hits": "999999"}, "The link asks for hits “999999”"),
+        ({"row": "-3"}, "The link asks for row “-3”"),
+        ({"row": "5000"}, "There is no row 5,000 in this corpus of 336 documents"),
+        ({"source": "<script>"}, "The link asks for source “<script>”"),
+    ],
+)
+def test_a_bad_link_says_so_and_the_map_still_draws(params, warning) -> None:
+    at = AppTest.from_file(PAGE, default_timeout=240)
+    for name, value in params.items():
+        at.query_params[name] = value
+    settle(at.run())
+    assert not at.exception and not at.error
+    assert any(w.value.startswith(warning) for w in at.warning), [w.value for w in at.warning]
+    assert "336 documents" in charts(at)[0]["layout"]["title"]["text"]
+
+
+def test_a_colour_column_from_a_link_that_is_not_there_falls_back(app) -> None:
+    at = AppTest.from_file(PAGE, default_timeout=240)
+    at.query_params["color"] = "<b>stars</b>"
+    settle(at.run())
+    assert not at.exception
+    assert at.selectbox(key="corpus_color").value == "topic"

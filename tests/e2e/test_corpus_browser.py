@@ -1,0 +1,82 @@
+"""A real browser on 20,000 points: the map draws with WebGL, hover shows text, a click answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from explorer.dataset import Dataset, write_parquet
+
+pytestmark = pytest.mark.e2e
+
+ROWS = 20_000
+#: JavaScript: the corpus map's point count and WebGL canvas, once drawn.
+MAP_STATE_JS = """() => {
+  const plot = document.querySelector('.js-plotly-plot');
+  if (!plot || !plot._fullData) return null;
+  // _fullData: the traces as drawn, binary (base64) arrays decoded.
+  const corpus = plot._fullData.filter(t => t.meta && t.meta.role === 'corpus');
+  const n = corpus.reduce((sum, t) => sum + (t.x ? t.x.length : 0), 0);
+  const gl = plot.querySelector('.gl-container canvas');
+  return {n, types: corpus.map(t => t.type), canvas: !!gl,
+          names: plot._fullData.map(t => t.name), title: plot.layout.title.text};
+}"""
+#: JavaScript: where (in page pixels) row ``i`` of the first corpus trace is drawn.
+POINT_XY_JS = """(i) => {
+  const plot = document.querySelector('.js-plotly-plot');
+  const trace = plot._fullData.find(t => t.meta && t.meta.role === 'corpus');
+  const xa = plot._fullLayout.xaxis, ya = plot._fullLayout.yaxis;
+  const box = plot.getBoundingClientRect();
+  return {x: box.left + xa._offset + xa.l2p(trace.x[i]),
+          y: box.top + ya._offset + ya.l2p(trace.y[i])};
+}"""
+
+
+@pytest.fixture(scope="module")
+def corpus_file(tmp_path_factory):
+    """20,000 documents with 384-d vectors in two clusters, as `explorer embed` writes them."""
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(2, 384))
+    vectors = centres[np.arange(ROWS) % 2] + 0.4 * rng.normal(size=(ROWS, 384))
+    vectors[0] = centres[0] * 6  # row 1 sits far out, alone: easy to hover
+    texts = tuple(f"Document {i + 1}: about <b>topic</b> {'AB'[i % 2]}" for i in range(ROWS))
+    dataset = Dataset(
+        texts=texts,
+        extra=pd.DataFrame({"group": ["A", "B"] * (ROWS // 2)}),
+        vectors=None,
+        coords=None,
+        model=None,
+        method=None,
+        source="test",
+    )
+    path = tmp_path_factory.mktemp("corpus") / "twenty-thousand.parquet"
+    write_parquet(path, dataset, vectors=vectors.astype(np.float32), model="synthetic")
+    return path
+
+
+def test_twenty_thousand_points_draw_and_hover_shows_the_text(page, server_url, corpus_file):
+    page.goto(f"{server_url}/corpus")
+    page.get_by_text("Upload a file").click()
+    page.locator("input[type=file]").set_input_files(str(corpus_file))
+    drawn = f"s && s.n === {ROWS} && s.canvas"
+    state = page.wait_for_function(
+        f"() => {{ const s = ({MAP_STATE_JS})(); return {drawn} ? s : null; }}", timeout=120_000
+    ).json_value()
+    assert set(state["types"]) == {"scattergl"}
+    assert "20,000 documents" in state["title"]
+
+    point = page.evaluate(POINT_XY_JS, 0)
+    page.mouse.move(point["x"] - 30, point["y"] - 30)
+    page.mouse.move(point["x"], point["y"])
+    hover = page.locator(".hoverlayer .hovertext")
+    hover.first.wait_for(timeout=20_000)
+    text = hover.first.text_content()
+    assert "row 1" in text and "Document 1: about <b>topic</b> A" in text  # shown literally
+
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_function(
+        f"() => {{ const s = ({MAP_STATE_JS})(); return s && s.names.includes('clicked'); }}",
+        timeout=60_000,
+    )
+    page.get_by_text("Row 1 and its 10 nearest neighbours").wait_for(timeout=60_000)
