@@ -58,6 +58,7 @@ UPLOAD_KEY = "_corpus_upload"  # {"files": ids, ...}: what the current files gav
 RESUME_KEY = "_corpus_resume"  # the job a Resume button asked to start again
 INDEX_KEY = "_corpus_index"  # (fingerprint, SearchIndex)
 KEY_KEY = "_corpus_key"  # (dataset, its fingerprint)
+FIGURE_KEY = "_corpus_figure"  # (what it shows, the figure, its colour note)
 #: How long a run waits for a job before showing its progress instead
 #: (the sample embeds or loads from the cache within it).
 QUICK_WAIT_S = 2.0
@@ -103,8 +104,10 @@ def sample_dataset() -> Dataset:
 
 
 def _attempt(load):
+    """``load()``, or the ValueError it raised; a spinner shows while a big file is read."""
     try:
-        return load()
+        with st.spinner("Reading the file…", show_time=True):
+            return load()
     except ValueError as error:
         return error
 
@@ -256,6 +259,8 @@ except ValueError as error:
         st.info(say(f"Nothing changed: still showing {active.describe()}."), icon="↩️")
 else:
     if chosen is not None:
+        if chosen is not active and chosen.coords is not None:
+            st.session_state["corpus_method"] = FROM_FILE  # a file's own map first
         active = chosen
         st.session_state[ACTIVE_KEY] = active
     elif active is not None:
@@ -298,11 +303,8 @@ if dataset.vectors is None:
 else:
     vectors = dataset.vectors
     vectors_model = dataset.model
-    if vectors_model is not None and vectors_model.lower() in (MODEL, *MINILM_ALIASES):
-        model = get_model(MODEL)
-        if model.dim != vectors.shape[1]:
-            model = None
-    if model is None:
+    # The model is loaded only when a query needs it: drawing these vectors does not.
+    if vectors_model is None or vectors_model.lower() not in (MODEL, *MINILM_ALIASES):
         semantic_note = (
             f"These vectors come from {model_title(vectors_model)}, not a model this app can "
             "run, so a query cannot be placed among them: the search is by keywords."
@@ -398,8 +400,19 @@ else:
 index = search_index(key, dataset, vectors, model)
 found = None
 if (query or "").strip():
+    if index.model is None and semantic_note is None:
+        query_model = get_model(MODEL)
+        if query_model.dim == vectors.shape[1]:
+            index.model = query_model
+        else:
+            semantic_note = (
+                f"These vectors have {vectors.shape[1]} dimensions, but "
+                f"{model_title(MODEL)} makes {query_model.dim}: the search is by keywords."
+            )
     try:
-        found = search_corpus(index, query, k=k, semantic=model is not None, why_not=semantic_note)
+        found = search_corpus(
+            index, query, k=k, semantic=index.model is not None, why_not=semantic_note
+        )
     except ValueError as error:
         st.error(say(str(error)), icon="🚫")
 if not 0 <= int(st.session_state.get(ROW_KEY) or 0) <= n:
@@ -421,25 +434,35 @@ selected = int(row) - 1 if row else None
 neighbours = nearest_rows(index.vectors, selected, normalized=True) if selected is not None else []
 space = f"cosine distance in all {dim} dimensions of {model_title(vectors_model)}"
 
-color = None
-if color_by != NO_COLOR:
-    color = coloring(dataset.extra[color_by].tolist(), column=color_by)
 title = (
     f"{escape(model_title(vectors_model))} ({dim} dimensions): {n:,} documents, "
     f"{escape(shown_method)}"
 )
-figure = corpus_figure(
-    coords,
-    dataset.texts,
-    title=title,
-    axis_titles=axis_titles,
-    color=color,
-    hits=[h.index for h in found.hits] if found else (),
-    hit_scores=[h.score for h in found.hits] if found else (),
-    selected=selected,
-    neighbours=neighbours,
-    space=space,
-)
+hit_rows = tuple(h.index for h in found.hits) if found else ()
+# The figure of 100,000 points takes about 0.6 s to build: reuse it while
+# nothing it shows has changed (a page switch, a rerun from another widget).
+hit_scores = tuple(round(h.score, 4) for h in found.hits) if found else ()
+drawn = (key, id(coords), title, color_by, hit_rows, hit_scores, selected)
+held_figure = st.session_state.get(FIGURE_KEY)
+if held_figure is None or held_figure[0] != drawn:
+    color = None
+    if color_by != NO_COLOR:
+        color = coloring(dataset.extra[color_by].tolist(), column=color_by)
+    figure = corpus_figure(
+        coords,
+        dataset.texts,
+        title=title,
+        axis_titles=axis_titles,
+        color=color,
+        hits=hit_rows,
+        hit_scores=hit_scores,
+        selected=selected,
+        neighbours=neighbours,
+        space=space,
+    )
+    held_figure = (drawn, figure, color.note if color is not None else None)
+    st.session_state[FIGURE_KEY] = held_figure
+_, figure, color_note = held_figure
 st.plotly_chart(
     figure,
     key=CHART_KEY,
@@ -449,8 +472,8 @@ st.plotly_chart(
 )
 for note in drawing_notes(n):
     st.caption(say(note))
-if color is not None and color.note:
-    st.caption(say(color.note))
+if color_note:
+    st.caption(say(color_note))
 st.caption(
     say(
         f"{dataset.describe()}. The map is {shown_method}: closeness on it approximates "

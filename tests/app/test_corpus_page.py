@@ -56,11 +56,17 @@ def corpus_traces(at: AppTest) -> list[dict]:
     return [t for t in chart["data"] if (t.get("meta") or {}).get("role") == "corpus"]
 
 
+def decode(values) -> list:
+    """A figure JSON array as a list: binary (typed) arrays come as base64 with a dtype."""
+    if isinstance(values, dict):
+        import base64
+
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
+
+
 def count(values) -> int:
-    if isinstance(values, dict):  # a binary (typed) array
-        return len(np.frombuffer(__import__("base64").b64decode(values["bdata"]),
-                                 dtype=np.dtype(values["dtype"])))  # fmt: skip
-    return len(values)
+    return len(decode(values))
 
 
 @pytest.fixture(autouse=True)
@@ -283,3 +289,29 @@ def test_a_colour_column_from_a_link_that_is_not_there_falls_back(app) -> None:
     settle(at.run())
     assert not at.exception
     assert at.selectbox(key="corpus_color").value == "topic"
+
+
+def test_a_parquet_from_the_cli_draws_its_own_map_and_searches_by_meaning(
+    app, minilm, tmp_path
+) -> None:
+    import pandas as pd
+
+    from explorer.dataset import Dataset, write_parquet
+
+    texts = tuple(f"{SENTENCES[t]} ({i})" for i, t in enumerate(TOPICS * 4))
+    coords = np.arange(40, dtype=np.float64).reshape(20, 2)
+    dataset = Dataset(texts, pd.DataFrame({"topic": list(TOPICS * 4)}), None, None, None, None,
+                      "test")  # fmt: skip
+    path = tmp_path / "map.parquet"
+    write_parquet(path, dataset, vectors=minilm.encode(list(texts)), coords=coords,
+                  model="minilm", method="umap")  # fmt: skip
+    upload(app, "map.parquet", path.read_bytes())
+    assert not app.exception and not app.error
+    assert app.radio(key="corpus_method").value == "file"
+    (chart,) = charts(app)
+    assert "the file's own map (UMAP)" in chart["layout"]["title"]["text"]
+    xs = sorted(x for t in corpus_traces(app) for x in decode(t["x"]))
+    assert xs == [float(x) for x in coords[:, 0]]  # drawn where the file put them
+    app.text_input(key="corpus_query").input("baking bread at home").run()
+    assert any("by meaning" in h.value for h in app.subheader)
+    assert app.dataframe[0].value["text"][0].startswith(SENTENCES["cooking"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -80,3 +82,22 @@ def test_twenty_thousand_points_draw_and_hover_shows_the_text(page, server_url, 
         timeout=60_000,
     )
     page.get_by_text("Row 1 and its 10 nearest neighbours").wait_for(timeout=60_000)
+
+
+def test_a_two_gigabyte_file_is_refused_by_the_uploader_with_its_limit(
+    page, server_url, tmp_path
+) -> None:
+    from explorer.config import CORPUS_MAX_UPLOAD_MB
+
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as handle:  # sparse: 2 GB long, no disk used
+        handle.truncate(2 * 1024**3)
+    page.goto(f"{server_url}/corpus")
+    page.get_by_text("Upload a file").click()
+    page.locator("input[type=file]").set_input_files(str(huge))
+    limit = rf"File must be {CORPUS_MAX_UPLOAD_MB}(\.0)?\s?MB or smaller"
+    refusal = page.get_by_text(re.compile(limit))
+    refusal.wait_for(timeout=30_000)
+    # Nothing was sent, nothing crashed: the page still offers the upload.
+    assert page.locator("input[type=file]").count() == 1
+    assert not page.get_by_text("Traceback").count()
