@@ -431,17 +431,6 @@ def bench_umap(vectors) -> float:
 
 # --- (5) the browser ---------------------------------------------------------------------
 
-#: JavaScript: the corpus map's traces and point count once Plotly has drawn them.
-MAP_STATE_JS = """() => {
-  const plot = document.querySelector('.js-plotly-plot');
-  if (!plot || !plot._fullData) return null;
-  // _fullData: the traces as drawn, binary (base64) arrays decoded.
-  const corpus = plot._fullData.filter(t => t.meta && t.meta.role === 'corpus');
-  const n = corpus.reduce((sum, t) => sum + (t.x ? t.x.length : 0), 0);
-  const canvas = !!plot.querySelector('.gl-container canvas');
-  return {n, traces: corpus.length, names: corpus.map(t => t.name), canvas,
-          title: plot.layout.title ? plot.layout.title.text : ''};
-}"""
 #: JavaScript: resolves after two animation frames, i.e. once the drawn map is painted.
 PAINTED_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
@@ -490,7 +479,13 @@ def bench_browser(
     from playwright.sync_api import sync_playwright
 
     from explorer.config import CORPUS_WEBGL_MIN
-    from tests.e2e.harness import free_port, launch_chromium, start_server, wait_for_chart
+    from tests.e2e.harness import (
+        CORPUS_MAP_STATE_JS,
+        free_port,
+        launch_chromium,
+        start_server,
+        wait_for_chart,
+    )
 
     n = len(texts)
     path = folder / f"corpus-{n}.parquet"
@@ -514,11 +509,12 @@ def bench_browser(
         check = f"s && ({predicate})(s) ? s : null"
         try:
             state = page.wait_for_function(
-                f"() => {{ const s = ({MAP_STATE_JS})(); return {check}; }}", timeout=timeout_ms
+                f"() => {{ const s = ({CORPUS_MAP_STATE_JS})(); return {check}; }}",
+                timeout=timeout_ms,
             ).json_value()
             page.evaluate(PAINTED_JS)
         except PlaywrightError as error:
-            last = page.evaluate(MAP_STATE_JS)
+            last = page.evaluate(CORPUS_MAP_STATE_JS)
             raise BenchError(
                 f"{what}: the map was not drawn within {timeout_ms / 1000:.0f} s "
                 f"({type(error).__name__}); map state then: {last}; server log {log}:\n"

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -32,6 +33,8 @@ from explorer.share import (
     read_phrases,
     share_link,
 )
+
+T = TypeVar("T")
 
 #: Session-state key of the phrase box every page shares.
 PHRASES_KEY = "phrases_text"
@@ -84,6 +87,27 @@ def job_board() -> JobBoard:
     corpus) runs once; pages poll a job's progress and show it.
     """
     return JobBoard()
+
+
+def attempt(load: Callable[[], T], *, spinner: str | None = None) -> T | ValueError:
+    """``load()``, or the ``ValueError`` it raised (kept, e.g. in a memo of an upload).
+
+    With ``spinner``, a spinner with the elapsed time shows while it runs.
+    """
+    try:
+        if spinner is None:
+            return load()
+        with st.spinner(spinner, show_time=True):
+            return load()
+    except ValueError as error:
+        return error
+
+
+def unwrap(result: T | ValueError) -> T:
+    """What :func:`attempt` returned: the value, or its ``ValueError`` raised again."""
+    if isinstance(result, ValueError):
+        raise result
+    return result
 
 
 def phrase_box(*, height: int = 170, label: str | None = None) -> PhraseInput:

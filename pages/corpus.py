@@ -44,7 +44,15 @@ from explorer.models import MINILM_ALIASES
 from explorer.phrases import escape, markdown_escape, shorten
 from explorer.search import SearchIndex
 from explorer.share import Param
-from explorer.st_cache import get_model, html_download, job_board, restore_from_link, share_view
+from explorer.st_cache import (
+    attempt,
+    get_model,
+    html_download,
+    job_board,
+    restore_from_link,
+    share_view,
+    unwrap,
+)
 
 MODEL = "minilm"
 SOURCES = {"sample": "Built-in sample", "upload": "Upload a file"}
@@ -62,6 +70,8 @@ FIGURE_KEY = "_corpus_figure"  # (what it shows, the figure, its colour note)
 #: How long a run waits for a job before showing its progress instead
 #: (the sample embeds or loads from the cache within it).
 QUICK_WAIT_S = 2.0
+#: The spinner's words while a file is read (100,000 rows: one or two seconds).
+READING = "Reading the file…"
 #: How often the progress bar of a running job refreshes.
 POLL_S = 0.5
 
@@ -103,21 +113,6 @@ def sample_dataset() -> Dataset:
     )
 
 
-def _attempt(load):
-    """``load()``, or the ValueError it raised; a spinner shows while a big file is read."""
-    try:
-        with st.spinner("Reading the file…", show_time=True):
-            return load()
-    except ValueError as error:
-        return error
-
-
-def _unwrap(result):
-    if isinstance(result, ValueError):
-        raise result
-    return result
-
-
 def load_uploaded() -> Dataset | None:
     files = st.file_uploader(
         f"A table of documents (.txt one per line, .csv, .tsv or .parquet; up to "
@@ -141,13 +136,15 @@ def load_uploaded() -> Dataset | None:
     single = files[0] if len(files) == 1 else None
     if single is None or is_vectors_file(single.name, single.getvalue()):
         if "vectors" not in memo:
-            memo["vectors"] = _attempt(
-                lambda: read_vectors({f.name: f.getvalue() for f in files})
+            memo["vectors"] = attempt(
+                lambda: read_vectors({f.name: f.getvalue() for f in files}), spinner=READING
             )
-        return _unwrap(memo["vectors"])
+        return unwrap(memo["vectors"])
     if "frame" not in memo:
-        memo["frame"] = _attempt(lambda: read_frame(single.getvalue(), name=single.name))
-    frame = _unwrap(memo["frame"])
+        memo["frame"] = attempt(
+            lambda: read_frame(single.getvalue(), name=single.name), spinner=READING
+        )
+    frame = unwrap(memo["frame"])
     columns = list(frame.text_columns)
     if not columns:
         columns = [str(c) for c in frame.data.columns]
@@ -165,8 +162,10 @@ def load_uploaded() -> Dataset | None:
     else:
         column = columns[0]
     if ("column", column) not in memo:
-        memo[("column", column)] = _attempt(lambda: from_frame(frame, text_column=column))
-    return _unwrap(memo[("column", column)])
+        memo[("column", column)] = attempt(
+            lambda: from_frame(frame, text_column=column), spinner=READING
+        )
+    return unwrap(memo[("column", column)])
 
 
 def resume(key: tuple) -> None:

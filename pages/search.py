@@ -30,7 +30,14 @@ from explorer.search import Hit, build_index, highlight
 from explorer.search_figures import search_map_figure
 from explorer.search_map import build_search_map
 from explorer.share import Param
-from explorer.st_cache import get_model, html_download, restore_from_link, share_view
+from explorer.st_cache import (
+    attempt,
+    get_model,
+    html_download,
+    restore_from_link,
+    share_view,
+    unwrap,
+)
 
 MODEL = "minilm"
 #: Corpus sources: name -> (label, also the URL value ``?corpus=``; caption).
@@ -106,11 +113,11 @@ def load_uploaded() -> Corpus | None:
         memo = st.session_state[UPLOAD_KEY] = {"file": upload.file_id}
     if not upload.name.lower().endswith(".csv"):
         if "txt" not in memo:
-            memo["txt"] = _attempt(lambda: load_upload(upload.getvalue(), name=upload.name))
-        return _unwrap(memo["txt"])
+            memo["txt"] = attempt(lambda: load_upload(upload.getvalue(), name=upload.name))
+        return unwrap(memo["txt"])
     if "table" not in memo:
-        memo["table"] = _attempt(lambda: read_table(upload.getvalue(), name=upload.name))
-    table = _unwrap(memo["table"])
+        memo["table"] = attempt(lambda: read_table(upload.getvalue(), name=upload.name))
+    table = unwrap(memo["table"])
     column = st.selectbox(
         "Column holding the documents",
         table.columns,
@@ -119,21 +126,8 @@ def load_uploaded() -> Corpus | None:
         key=f"text_column_{upload.file_id}",
     )
     if ("column", column) not in memo:
-        memo[("column", column)] = _attempt(lambda: from_table(table, text_column=column))
-    return _unwrap(memo[("column", column)])
-
-
-def _attempt(load):
-    try:
-        return load()
-    except ValueError as error:
-        return error
-
-
-def _unwrap(result):
-    if isinstance(result, ValueError):
-        raise result
-    return result
+        memo[("column", column)] = attempt(lambda: from_table(table, text_column=column))
+    return unwrap(memo[("column", column)])
 
 
 def show_hit(rank: int, hit: Hit, score_name: str, topics: tuple[str, ...] | None) -> None:

@@ -94,3 +94,18 @@ def wait_for_chart(page, predicate: str, timeout: float = 120_000) -> dict:
         timeout=timeout,
     )
     return handle.json_value()
+
+
+#: JavaScript: the Corpus page's map once Plotly has drawn it: points in its corpus
+#: traces (read from ``_fullData``, where binary arrays are decoded), their trace
+#: names and types, every trace's name, whether the WebGL canvas exists, the title.
+CORPUS_MAP_STATE_JS = """() => {
+  const plot = document.querySelector('.js-plotly-plot');
+  if (!plot || !plot._fullData) return null;
+  const corpus = plot._fullData.filter(t => t.meta && t.meta.role === 'corpus');
+  const n = corpus.reduce((sum, t) => sum + (t.x ? t.x.length : 0), 0);
+  const canvas = !!plot.querySelector('.gl-container canvas');
+  return {n, traces: corpus.length, names: corpus.map(t => t.name),
+          types: corpus.map(t => t.type), all: plot._fullData.map(t => t.name), canvas,
+          title: plot.layout.title ? plot.layout.title.text : ''};
+}"""

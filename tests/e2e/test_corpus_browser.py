@@ -9,21 +9,11 @@ import pandas as pd
 import pytest
 
 from explorer.dataset import Dataset, write_parquet
+from tests.e2e.harness import CORPUS_MAP_STATE_JS
 
 pytestmark = pytest.mark.e2e
 
 ROWS = 20_000
-#: JavaScript: the corpus map's point count and WebGL canvas, once drawn.
-MAP_STATE_JS = """() => {
-  const plot = document.querySelector('.js-plotly-plot');
-  if (!plot || !plot._fullData) return null;
-  // _fullData: the traces as drawn, binary (base64) arrays decoded.
-  const corpus = plot._fullData.filter(t => t.meta && t.meta.role === 'corpus');
-  const n = corpus.reduce((sum, t) => sum + (t.x ? t.x.length : 0), 0);
-  const gl = plot.querySelector('.gl-container canvas');
-  return {n, types: corpus.map(t => t.type), canvas: !!gl,
-          names: plot._fullData.map(t => t.name), title: plot.layout.title.text};
-}"""
 #: JavaScript: where (in page pixels) row ``i`` of the first corpus trace is drawn.
 POINT_XY_JS = """(i) => {
   const plot = document.querySelector('.js-plotly-plot');
@@ -63,7 +53,8 @@ def test_twenty_thousand_points_draw_and_hover_shows_the_text(page, server_url, 
     page.locator("input[type=file]").set_input_files(str(corpus_file))
     drawn = f"s && s.n === {ROWS} && s.canvas"
     state = page.wait_for_function(
-        f"() => {{ const s = ({MAP_STATE_JS})(); return {drawn} ? s : null; }}", timeout=120_000
+        f"() => {{ const s = ({CORPUS_MAP_STATE_JS})(); return {drawn} ? s : null; }}",
+        timeout=120_000,
     ).json_value()
     assert set(state["types"]) == {"scattergl"}
     assert "20,000 documents" in state["title"]
@@ -78,7 +69,7 @@ def test_twenty_thousand_points_draw_and_hover_shows_the_text(page, server_url, 
 
     page.mouse.click(point["x"], point["y"])
     page.wait_for_function(
-        f"() => {{ const s = ({MAP_STATE_JS})(); return s && s.names.includes('clicked'); }}",
+        f"() => {{ const s = ({CORPUS_MAP_STATE_JS})(); return s && s.all.includes('clicked'); }}",
         timeout=60_000,
     )
     page.get_by_text("Row 1 and its 10 nearest neighbours").wait_for(timeout=60_000)
