@@ -175,9 +175,9 @@ def resume(key: tuple) -> None:
 
 def select_from_chart() -> None:
     """Chart callback: a click on a point shows its nearest neighbours."""
-    index = clicked_index(st.session_state.get(CHART_KEY), CORPUS_MAX_ROWS)
-    if index is not None:
-        st.session_state[ROW_KEY] = index + 1
+    row = clicked_index(st.session_state.get(CHART_KEY), CORPUS_MAX_ROWS + 1)
+    if row:  # the map's customdata is the 1-based row number
+        st.session_state[ROW_KEY] = row
 
 
 @st.fragment(run_every=POLL_S)

@@ -136,7 +136,7 @@ def test_a_clicked_row_shows_its_nearest_neighbours_in_the_full_space(app, minil
     assert list(table["row"]) == [int(i) + 1 for i in np.argsort(expected)[:CORPUS_NEIGHBORS]]
     (chart,) = charts(app)
     (star,) = [t for t in chart["data"] if t["name"] == SELECTED_TRACE]
-    assert star["customdata"] == [4]
+    assert star["customdata"] == [5]  # row 5
 
 
 def test_umap_runs_in_the_background_and_replaces_the_pca_map(app) -> None:

@@ -92,3 +92,25 @@ def test_a_two_gigabyte_file_is_refused_by_the_uploader_with_its_limit(
     # Nothing was sent, nothing crashed: the page still offers the upload.
     assert page.locator("input[type=file]").count() == 1
     assert not page.get_by_text("Traceback").count()
+
+
+def test_coloured_by_a_column_the_hover_names_the_category(page, server_url, corpus_file):
+    page.goto(f"{server_url}/corpus")
+    page.get_by_text("Upload a file").click()
+    page.locator("input[type=file]").set_input_files(str(corpus_file))
+    page.wait_for_function(
+        f"() => {{ const s = ({CORPUS_MAP_STATE_JS})(); return s && s.n === {ROWS}; }}",
+        timeout=120_000,
+    )
+    page.get_by_role("combobox", name="Colour by").click()
+    page.get_by_role("option", name="group", exact=True).click()
+    page.wait_for_function(
+        f"() => {{ const s = ({CORPUS_MAP_STATE_JS})(); return s && s.traces === 2 && s.canvas; }}",
+        timeout=60_000,
+    )
+    point = page.evaluate(POINT_XY_JS, 0)  # row 1, first in group A's trace
+    page.mouse.move(point["x"] - 30, point["y"] - 30)
+    page.mouse.move(point["x"], point["y"])
+    hover = page.locator(".hoverlayer .hovertext")
+    hover.first.wait_for(timeout=20_000)
+    assert "A · row 1" in hover.first.text_content()

@@ -34,7 +34,8 @@ def test_a_small_corpus_gets_svg_points_with_escaped_labels_and_hover() -> None:
     assert trace.type == "scatter" and trace.mode == "markers+text"
     assert list(trace.text) == ["&lt;script&gt;alert(1)&lt;/script&gt;", "a &amp; b", "plain"]
     assert "&lt;script&gt;" in trace.hovertext[0] and "<script>" not in trace.hovertext[0]
-    assert list(trace.customdata) == [0, 1, 2]
+    assert list(trace.customdata) == [1, 2, 3]  # row numbers, as the page counts them
+    assert trace.hovertemplate.startswith("row %{customdata}<br>%{hovertext}")
 
 
 def test_a_big_corpus_is_drawn_with_webgl_binary_arrays_and_no_labels() -> None:
@@ -79,7 +80,8 @@ def test_categories_get_one_trace_each_and_rare_ones_share_other() -> None:
     assert OTHER in names and "(missing)" in names
     assert len(names) == CORPUS_COLOR_CATEGORIES + 2
     rows = sorted(int(i) for t in fig.data for i in t.customdata)
-    assert rows == list(range(len(values)))  # every row drawn once
+    assert rows == list(range(1, len(values) + 1))  # every row drawn once
+    assert fig.data[0].hovertemplate.startswith("<b>%{fullData.name}</b>")
 
 
 def test_a_numeric_column_gets_a_colour_scale() -> None:
@@ -104,7 +106,8 @@ def test_hits_and_a_clicked_point_with_its_neighbours_are_drawn_on_top() -> None
                              SELECTED_TRACE]  # fmt: skip
     assert list(by_name[HITS_TRACE].text) == ["1", "2"]
     assert by_name[HITS_TRACE].x[0] == pytest.approx(coords[4, 0], rel=1e-6)
-    assert by_name[SELECTED_TRACE].customdata[0] == 7
+    assert by_name[SELECTED_TRACE].customdata[0] == 8
+    assert list(by_name[HITS_TRACE].customdata) == [5, 10]
     lines = by_name[LINES_TRACE]
     assert lines.x[2] is None and lines.x[5] is None
     expected = [coords[7, 0], coords[3, 0], coords[7, 0], coords[8, 0]]
