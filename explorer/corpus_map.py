@@ -28,7 +28,7 @@ from explorer.config import (
     CORPUS_WEBGL_MIN,
     LABEL_CHARS,
 )
-from explorer.figures import LINE_COLOR, PALETTE
+from explorer.figures import LINE_COLOR, PALETTE, padded_range
 from explorer.phrases import escape, shorten
 
 #: Names of the figure's traces (tests and the page find them by name).
@@ -295,12 +295,6 @@ def _corpus_traces(
     return traces
 
 
-def _padded(values: NDArray) -> list[float]:
-    low, high = float(values.min()), float(values.max())
-    pad = 0.05 * (high - low) if high - low > 1e-9 else 1.0
-    return [low - pad, high + pad]
-
-
 def corpus_figure(
     coords: NDArray,
     texts: Sequence[str],
@@ -448,6 +442,8 @@ def corpus_figure(
     )
     axis_style = {"showgrid": True, "gridcolor": "#eee", "zeroline": False}
     if n:
-        fig.update_xaxes(title={"text": axis_titles[0]}, range=_padded(points[:, 0]), **axis_style)
-        fig.update_yaxes(title={"text": axis_titles[1]}, range=_padded(points[:, 1]), **axis_style)
+        x_range = list(padded_range(points[:, 0], share=0.05))
+        y_range = list(padded_range(points[:, 1], share=0.05))
+        fig.update_xaxes(title={"text": axis_titles[0]}, range=x_range, **axis_style)
+        fig.update_yaxes(title={"text": axis_titles[1]}, range=y_range, **axis_style)
     return fig

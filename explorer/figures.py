@@ -225,10 +225,16 @@ def aspect_ranges(
     return (float(x0), float(x1)), (y0 - pad, y1 + pad)
 
 
-def padded_range(values: NDArray) -> tuple[float, float]:
+def padded_range(values: NDArray, *, share: float = 0.18) -> tuple[float, float]:
+    """The values' range widened by ``share`` of it on each side (by 1 when all are equal).
+
+    Example:
+        >>> padded_range(np.array([0.0, 10.0]), share=0.05), padded_range(np.array([3.0]))
+        ((-0.5, 10.5), (2.0, 4.0))
+    """
     low, high = float(np.min(values)), float(np.max(values))
     span = high - low
-    pad = 0.18 * span if span > 1e-9 else 1.0
+    pad = share * span if span > 1e-9 else 1.0
     return low - pad, high + pad
 
 

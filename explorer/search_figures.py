@@ -17,7 +17,7 @@ from explorer.config import (
     MODEL_TITLES,
     SEARCH_MAP_WEBGL_MIN,
 )
-from explorer.figures import LINE_COLOR, LINE_TRACE, PALETTE, label_positions
+from explorer.figures import LINE_COLOR, LINE_TRACE, PALETTE, label_positions, padded_range
 from explorer.phrases import escape, shorten
 from explorer.search_map import SearchMap
 
@@ -64,12 +64,6 @@ def _callout(x: float, y: float, text: str, name: str, color: str, dx: int, dy: 
         "borderpad": 3,
         "name": name,
     }
-
-
-def _padded(values: np.ndarray) -> list[float]:
-    low, high = float(values.min()), float(values.max())
-    pad = 0.08 * (high - low) if high - low > 1e-9 else 1.0
-    return [low - pad, high + pad]
 
 
 def _corpus_traces(smap: SearchMap) -> list[go.Scatter]:
@@ -120,7 +114,8 @@ def search_map_figure(smap: SearchMap, *, height: int = 620) -> go.Figure:
     coords = np.asarray(smap.coords, dtype=float)
     query_xy = np.asarray(smap.query_coords, dtype=float)
     everything = np.vstack([coords, query_xy[None, :]])
-    x_range, y_range = _padded(everything[:, 0]), _padded(everything[:, 1])
+    x_range = list(padded_range(everything[:, 0], share=0.08))
+    y_range = list(padded_range(everything[:, 1], share=0.08))
     model = escape(MODEL_TITLES.get(smap.model_name, smap.model_name))
     true_space = f"cosine distance in all {smap.dim} dimensions"
 
