@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from explorer.config import CORPUS_NEIGHBORS, CORPUS_TSNE_MAX, METHODS, MODEL_TITLES
 from explorer.corpus_map import Neighbour
+from explorer.distances import unit_rows
 from explorer.doc_cache import DocumentCache
 from explorer.jobs import Report
 from explorer.models import Embedder
@@ -112,18 +113,6 @@ def projection_job(
         )
 
     return run
-
-
-def unit_rows(vectors: NDArray) -> NDArray[np.float32]:
-    """Rows scaled to length 1 (all-zero rows stay zero), float32.
-
-    Example:
-        >>> unit_rows(np.array([[3.0, 4.0], [0.0, 0.0]])).tolist()
-        [[0.6000000238418579, 0.800000011920929], [0.0, 0.0]]
-    """
-    array = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(array, axis=1, keepdims=True)
-    return np.divide(array, norms, out=np.zeros_like(array), where=norms > 0)
 
 
 def nearest_rows(

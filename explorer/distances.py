@@ -120,3 +120,15 @@ def nearest_answer(matrix: NDArray, index: int) -> NearestAnswer | None:
         runner_up=runner_up,
         runner_up_distance=None if runner_up is None else float(row[runner_up]),
     )
+
+
+def unit_rows(vectors: NDArray) -> NDArray[np.float32]:
+    """Rows scaled to length 1 (all-zero rows stay zero), float32.
+
+    Example:
+        >>> unit_rows(np.array([[3.0, 4.0], [0.0, 0.0]])).tolist()
+        [[0.6000000238418579, 0.800000011920929], [0.0, 0.0]]
+    """
+    array = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(array, axis=1, keepdims=True)
+    return np.divide(array, norms, out=np.zeros_like(array), where=norms > 0)

@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from explorer.config import SEARCH_INDEXES_KEPT, SEARCH_K, SEARCH_PRESET_QUERY
+from explorer.distances import unit_rows
 from explorer.doc_cache import DocumentCache, Progress, default_cache
 from explorer.models import Embedder, load_model
 from explorer.phrases import clean_phrase, escape, markdown_escape
@@ -224,9 +225,7 @@ class SearchIndex:
 
     def __init__(self, texts: Sequence[str], vectors: NDArray, model: Embedder) -> None:
         self.texts = tuple(texts)
-        array = np.asarray(vectors, dtype=np.float32)
-        norms = np.linalg.norm(array, axis=1, keepdims=True)
-        self.vectors = np.divide(array, norms, out=np.zeros_like(array), where=norms > 0)
+        self.vectors = unit_rows(vectors)
         self.model = model
 
     def __len__(self) -> int:
