@@ -110,6 +110,19 @@ def unwrap(result: T | ValueError) -> T:
     return result
 
 
+def remember(name: str, token: object, build: Callable[[], T]) -> T:
+    """``build()``, kept in the session under ``name`` while ``token`` stays equal.
+
+    For work a rerun need not repeat (a 100,000-point figure, a corpus's
+    fingerprint): the value is built again only when ``token`` changes.
+    """
+    held = st.session_state.get(name)
+    if held is None or held[0] != token:
+        held = (token, build())
+        st.session_state[name] = held
+    return held[1]
+
+
 def phrase_box(*, height: int = 170, label: str | None = None) -> PhraseInput:
     """The shared phrase text area, parsed, with a warning for each note.
 

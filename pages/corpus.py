@@ -49,6 +49,7 @@ from explorer.st_cache import (
     get_model,
     html_download,
     job_board,
+    remember,
     restore_from_link,
     share_view,
     unwrap,
@@ -64,9 +65,9 @@ ACTIVE_KEY = "_corpus_active"  # the dataset last loaded without error
 UPLOADED_KEY = "_corpus_uploaded"  # the last upload loaded without error
 UPLOAD_KEY = "_corpus_upload"  # {"files": ids, ...}: what the current files gave
 RESUME_KEY = "_corpus_resume"  # the job a Resume button asked to start again
-INDEX_KEY = "_corpus_index"  # (fingerprint, SearchIndex)
-KEY_KEY = "_corpus_key"  # (dataset, its fingerprint)
-FIGURE_KEY = "_corpus_figure"  # (what it shows, the figure, its colour note)
+INDEX_KEY = "_corpus_index"  # the SearchIndex, by fingerprint
+KEY_KEY = "_corpus_key"  # the dataset's fingerprint, by dataset
+FIGURE_KEY = "_corpus_figure"  # (the figure, its colour note), by what it shows
 #: How long a run waits for a job before showing its progress instead
 #: (the sample embeds or loads from the cache within it).
 QUICK_WAIT_S = 2.0
@@ -220,14 +221,6 @@ def run_job(key: tuple, make, *, cancel_label: str, what: str):
     return None
 
 
-def search_index(key: str, dataset: Dataset, vectors, model) -> SearchIndex:
-    held = st.session_state.get(INDEX_KEY)
-    if held is None or held[0] != key:
-        held = (key, SearchIndex(dataset.texts, vectors, model))
-        st.session_state[INDEX_KEY] = held
-    return held[1]
-
-
 restore_from_link("corpus", PARAMS, phrases=False)
 st.title("Explore a corpus")
 st.markdown(
@@ -274,11 +267,8 @@ dataset: Dataset = active
 for note in dataset.notes:
     st.warning(say(note), icon="✂️")
 n = len(dataset)
-held_key = st.session_state.get(KEY_KEY)
-if held_key is None or held_key[0] is not dataset:
-    held_key = (dataset, fingerprint(dataset.texts, dataset.vectors))  # 0.3 s at 100,000
-    st.session_state[KEY_KEY] = held_key
-key = held_key[1]
+# A dataset compares equal only to itself: its fingerprint (0.3 s at 100,000) is kept.
+key = remember(KEY_KEY, dataset, lambda: fingerprint(dataset.texts, dataset.vectors))
 
 # --- Vectors: carried by the file, or embedded here (cached on disk, resumable).
 model = None
@@ -396,7 +386,7 @@ else:
     shown_method = METHODS.get(projection.method, projection.method)
 
 # --- Search within the corpus, and the clicked point's neighbours.
-index = search_index(key, dataset, vectors, model)
+index = remember(INDEX_KEY, key, lambda: SearchIndex(dataset.texts, vectors, model))
 found = None
 if (query or "").strip():
     if index.model is None and semantic_note is None:
@@ -442,8 +432,9 @@ hit_rows = tuple(h.index for h in found.hits) if found else ()
 # nothing it shows has changed (a page switch, a rerun from another widget).
 hit_scores = tuple(round(h.score, 4) for h in found.hits) if found else ()
 drawn = (key, id(coords), title, color_by, hit_rows, hit_scores, selected)
-held_figure = st.session_state.get(FIGURE_KEY)
-if held_figure is None or held_figure[0] != drawn:
+
+
+def draw_figure() -> tuple:
     color = None
     if color_by != NO_COLOR:
         color = coloring(dataset.extra[color_by].tolist(), column=color_by)
@@ -459,9 +450,10 @@ if held_figure is None or held_figure[0] != drawn:
         neighbours=neighbours,
         space=space,
     )
-    held_figure = (drawn, figure, color.note if color is not None else None)
-    st.session_state[FIGURE_KEY] = held_figure
-_, figure, color_note = held_figure
+    return figure, color.note if color is not None else None
+
+
+figure, color_note = remember(FIGURE_KEY, drawn, draw_figure)
 st.plotly_chart(
     figure,
     key=CHART_KEY,
