@@ -18,7 +18,7 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 		echo "error: CUDA packages were installed; pin torch==2.13.0 (CPU build)"; exit 1; fi
 	@# Compile UMAP's numba code once into its on-disk cache (about 10 s), so
 	@# no server start or visitor pays it (explorer/projection.py).
-	$(BIN)/python -c "from explorer.projection import warm_up_umap; warm_up_umap()"
+	$(BIN)/python -c "from explorer.space.projection import warm_up_umap; warm_up_umap()"
 	touch $@
 
 $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
@@ -57,7 +57,7 @@ bench: dev chromium
 
 # Refit the toy model after editing explorer/data/toy_phrases.csv.
 toy-model: install
-	$(BIN)/python -m explorer.toy_train
+	$(BIN)/python -m explorer.models.toy_train
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

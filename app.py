@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from explorer.st_cache import APP_RAN_KEY
+from explorer.ui.nav import APP_RAN_KEY
 
 st.set_page_config(page_title="Embedding Explorer", page_icon="📍", layout="wide")
 st.session_state[APP_RAN_KEY] = True

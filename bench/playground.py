@@ -75,7 +75,7 @@ def bench_embedding() -> None:
             samples.append(time.perf_counter() - start)
 
     default_interval = sys.getswitchinterval()
-    from explorer.st_cache import GIL_SWITCH_INTERVAL_S  # sets it on import
+    from explorer.ui.cache import GIL_SWITCH_INTERVAL_S
 
     for interval in (default_interval, GIL_SWITCH_INTERVAL_S):
         sys.setswitchinterval(interval)

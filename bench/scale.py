@@ -3,7 +3,7 @@
 Run: `.venv/bin/python bench/scale.py` (the full run embeds about 250,000 texts in
 all and runs UMAP on 100,000: 30-60 minutes on 2 quiet cores). For each size (default
 1,000, 10,000 and 100,000 synthetic sentences) it prints:
-  (1) embedding throughput through the explorer (`explorer.dataset.embed` with a
+  (1) embedding throughput through the explorer (`explorer.documents.dataset.embed` with a
       `DocumentCache` on a fresh folder: disk cache on, a file per batch) vs a bare
       `model.encode(texts, batch_size=ENCODE_BATCH_SIZE)`: target ratio at least 0.9;
   (2) the second load from the cache (a new `DocumentCache` on the same folder, as a
@@ -53,7 +53,7 @@ READY_TO_MAP_MAX_S = 3.0
 #: Times "data ready -> map drawn" is measured (the median is reported).
 READY_TRIALS = 3
 #: Name of the parquet's category column: not one the page colours by on its own
-#: (explorer.corpus.TOPIC_COLUMNS), so choosing it in "Colour by" is a change.
+#: (explorer.documents.corpus.TOPIC_COLUMNS), so choosing it in "Colour by" is a change.
 CATEGORY_COLUMN = "theme"
 SEED = 0
 
@@ -257,7 +257,7 @@ def verdict(passed: bool) -> str:
 def make_dataset(texts: list[str], themes: list[str] | None = None):
     import pandas as pd
 
-    from explorer.dataset import Dataset
+    from explorer.documents.dataset import Dataset
 
     extra = pd.DataFrame({CATEGORY_COLUMN: themes} if themes else {}, index=range(len(texts)))
     return Dataset(tuple(texts), extra, None, None, None, None, "synthetic sentences")
@@ -301,8 +301,8 @@ def bench_embedding(model, texts: list[str], *, repeats: int, folder: Path):
     import numpy as np
 
     from explorer.config import ENCODE_BATCH_SIZE
-    from explorer.dataset import embed
-    from explorer.doc_cache import DocumentCache
+    from explorer.documents.dataset import embed
+    from explorer.models.doc_cache import DocumentCache
 
     n = len(texts)
     result = SizeResult(rows=n)
@@ -384,7 +384,7 @@ def bench_embedding(model, texts: list[str], *, repeats: int, folder: Path):
 
 def bench_pca(vectors, trials: int = 3) -> float:
     """Median seconds of compute_projection(vectors, method="pca")."""
-    from explorer.projection import compute_projection
+    from explorer.space.projection import compute_projection
 
     times = []
     for _ in range(trials):
@@ -416,7 +416,7 @@ def umap_progress(n: int) -> Callable[..., None]:
 
 def bench_umap(vectors) -> float:
     """Seconds of ``compute_projection(method="umap", metric="cosine")``, as the page runs it."""
-    from explorer.projection import compute_projection
+    from explorer.space.projection import compute_projection
 
     n = len(vectors)
     start = time.perf_counter()
@@ -455,8 +455,8 @@ class BrowserResult:
 
 def write_corpus(path: Path, texts: list[str], themes: list[str], vectors) -> None:
     """The parquet `python -m explorer embed` would write: texts, theme, vectors, PCA map."""
-    from explorer.dataset import write_parquet
-    from explorer.projection import compute_projection
+    from explorer.documents.dataset import write_parquet
+    from explorer.space.projection import compute_projection
 
     coords = compute_projection(vectors, method="pca").coords
     write_parquet(
@@ -777,14 +777,14 @@ def main() -> int:
 
     import explorer
     from explorer.config import ENCODE_BATCH_SIZE, SEARCH_EMBED_BATCH
-    from explorer.projection import compute_projection
+    from explorer.space.projection import compute_projection
 
     machine = f"{os.cpu_count()} CPU cores, {torch.get_num_threads()} torch threads"
     print(f"bench/scale.py: {machine}; sizes {', '.join(f'{s:,}' for s in sizes)}")
     print(
         f"bare: model._model.encode(batch_size={ENCODE_BATCH_SIZE}); explorer: "
-        f"explorer.dataset.embed(cache=DocumentCache(new folder), {SEARCH_EMBED_BATCH} rows "
-        "per batch file)"
+        f"explorer.documents.dataset.embed(cache=DocumentCache(new folder), "
+        f"{SEARCH_EMBED_BATCH} rows per batch file)"
     )
     say(f"Making {sizes[-1]:,} synthetic sentences")
     all_texts, all_themes = synthetic_corpus(sizes[-1])

@@ -37,7 +37,7 @@ def synthetic_documents(n: int, *, skip: int = 0) -> list[str]:
     """``n`` distinct documents, each two sample sentences; ``skip`` leaves out the first ones."""
     import numpy as np
 
-    from explorer.corpus import load_sample
+    from explorer.documents.corpus import load_sample
 
     sample = load_sample().texts
     m = len(sample)
@@ -66,8 +66,8 @@ def bare_one(model, text: str) -> float:
 
 def bench_query(n_docs: int, trials: int, folder: Path) -> None:
     import explorer
-    from explorer.doc_cache import DocumentCache
-    from explorer.search import build_index, search
+    from explorer.documents.search import build_index, search
+    from explorer.models.doc_cache import DocumentCache
 
     model = explorer.load_model("minilm")
     bare = model._model  # the SentenceTransformer itself
@@ -105,7 +105,7 @@ def bench_query(n_docs: int, trials: int, folder: Path) -> None:
 def bench_cold(n_docs: int, folder: Path) -> None:
     import explorer
     from explorer.config import ENCODE_BATCH_SIZE
-    from explorer.doc_cache import DocumentCache
+    from explorer.models.doc_cache import DocumentCache
 
     model = explorer.load_model("minilm")
     bare = model._model

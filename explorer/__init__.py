@@ -16,32 +16,25 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from explorer.axes import AXES_PRESETS, AxisProjection, axis_projection, toy_agreement
-from explorer.compare import Comparison, compare_spaces
 from explorer.config import MAX_PHRASE_CHARS, MAX_PHRASES
-from explorer.corpus import Corpus, from_text, load_sample, load_upload
-from explorer.distances import distances, nearest, nearest_answer, nearest_neighbors
-from explorer.export import (
-    Imported,
-    ImportedEmbedder,
-    figure_html,
-    points_csv,
-    projector_tsv,
-    projector_zip,
-    read_npy,
-    read_projector,
-    read_uploads,
-)
-from explorer.fidelity import Fidelity, compare_methods, fidelity, pca_variance
-from explorer.figures import scene_figure
-from explorer.inside import cosine_baseline, dimension_readability, heat_strips
+from explorer.documents.corpus import Corpus, from_text, load_sample, load_upload
+from explorer.documents.search import Hit, SearchIndex, build_index, keyword_search, search
+from explorer.documents.search_map import build_search_map
+from explorer.documents.vectors import Imported, read_npy, read_projector, read_uploads
+from explorer.documents.writers import points_csv, projector_tsv, projector_zip
+from explorer.figures.export import figure_html
+from explorer.figures.playground import scene_figure
+from explorer.figures.search import search_map_figure
 from explorer.models import Embedder, load_model
+from explorer.models.imported import ImportedEmbedder
 from explorer.phrases import parse_phrases
-from explorer.projection import Projection, compute_projection, project
-from explorer.scene import Scene, build_scene
-from explorer.search import Hit, SearchIndex, build_index, keyword_search, search
-from explorer.search_figures import search_map_figure
-from explorer.search_map import build_search_map
+from explorer.space.axes import AXES_PRESETS, AxisProjection, axis_projection, toy_agreement
+from explorer.space.compare import Comparison, compare_spaces
+from explorer.space.distances import distances, nearest, nearest_answer, nearest_neighbors
+from explorer.space.fidelity import Fidelity, compare_methods, fidelity, pca_variance
+from explorer.space.inside import cosine_baseline, dimension_readability, heat_strips
+from explorer.space.projection import Projection, compute_projection, project
+from explorer.space.scene import Scene, build_scene
 
 __all__ = [
     "AXES_PRESETS",

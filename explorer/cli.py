@@ -70,7 +70,7 @@ use UMAP, or --force."""
 
 
 class ProgressBar:
-    """A tqdm bar on stderr for :func:`explorer.dataset.embed`'s ``progress(done, total)``.
+    """A tqdm bar on stderr for :func:`~explorer.documents.dataset.embed`'s ``progress``.
 
     Example:
         >>> import io
@@ -214,9 +214,9 @@ def _quiet_model_loading() -> None:
 
 
 def _embed(args: argparse.Namespace) -> int:
-    from explorer import dataset as ds
-    from explorer.doc_cache import DocumentCache, cache_dir
+    from explorer.documents import dataset as ds
     from explorer.models import load_model, resolve_device
+    from explorer.models.doc_cache import DocumentCache, cache_dir
 
     source = _input(args.input, EMBED_TYPES, "embed")
     out = _output(args.out, source, EMBED_SUFFIX)
@@ -275,8 +275,8 @@ def _embed(args: argparse.Namespace) -> int:
 
 
 def _project(args: argparse.Namespace) -> int:
-    from explorer import dataset as ds
-    from explorer.projection import compute_projection
+    from explorer.documents import dataset as ds
+    from explorer.space.projection import compute_projection
 
     source = _input(args.input, (".parquet",), "project")
     stem = source.stem.removesuffix(".embeddings")

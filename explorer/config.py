@@ -5,6 +5,11 @@ The UI states these numbers when a limit is hit, so change them here only.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+#: Files the package ships: toy training and validation phrases, toy weights, samples.
+DATA_DIR = Path(__file__).parent / "data"
+
 #: Most phrases the Playground takes at once; the rest are left out with a note.
 MAX_PHRASES = 200
 #: Characters of one phrase that the model reads (all-MiniLM-L6-v2 reads at

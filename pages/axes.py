@@ -5,18 +5,13 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer.axes import AXES_PRESETS, axis_projection, preset_for, toy_agreement
-from explorer.compare_figures import axes_figure
 from explorer.config import AXES_COSINE_WARNING, AXES_MAX_POLE_PHRASES
-from explorer.share import Param
-from explorer.st_cache import (
-    PHRASES_KEY,
-    get_model,
-    html_download,
-    phrase_box,
-    restore_from_link,
-    share_view,
-)
+from explorer.figures.compare import axes_figure
+from explorer.links import Param
+from explorer.space.axes import AXES_PRESETS, axis_projection, preset_for, toy_agreement
+from explorer.ui.cache import get_model
+from explorer.ui.links import restore_from_link, share_view
+from explorer.ui.widgets import PHRASES_KEY, html_download, phrase_box
 
 PRESET_KEY = "axes_preset"
 #: (axis, end) -> widget key, also the URL parameter name.

@@ -6,19 +6,15 @@ from functools import partial
 
 import streamlit as st
 
-from explorer.compare import compare_spaces
-from explorer.compare_figures import comparison_figure
 from explorer.config import MAX_PHRASES, METHODS
-from explorer.figures import clicked_index
+from explorer.figures.compare import comparison_figure
+from explorer.figures.style import clicked_index
+from explorer.links import Param
 from explorer.phrases import shorten
-from explorer.share import Param
-from explorer.st_cache import (
-    get_model,
-    html_download,
-    phrase_box,
-    restore_from_link,
-    share_view,
-)
+from explorer.space.compare import compare_spaces
+from explorer.ui.cache import get_model
+from explorer.ui.links import restore_from_link, share_view
+from explorer.ui.widgets import html_download, phrase_box
 
 PHRASE_KEY = "phrase"
 METHOD_KEY = "proj"

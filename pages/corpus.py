@@ -16,9 +16,8 @@ from explorer.config import (
     MAX_PHRASE_CHARS,
     METHODS,
 )
-from explorer.corpus import SAMPLE_SOURCE, TOPIC_COLUMNS, load_sample
-from explorer.corpus_map import coloring, corpus_figure, drawing_notes
-from explorer.corpus_view import (
+from explorer.documents.corpus import SAMPLE_SOURCE, TOPIC_COLUMNS, load_sample
+from explorer.documents.corpus_view import (
     FROM_FILE,
     embedding_job,
     fingerprint,
@@ -28,7 +27,7 @@ from explorer.corpus_view import (
     search_corpus,
     tsne_refusal,
 )
-from explorer.dataset import (
+from explorer.documents.dataset import (
     UPLOAD_TYPES,
     Dataset,
     from_frame,
@@ -37,23 +36,17 @@ from explorer.dataset import (
     read_vectors,
     write_parquet,
 )
-from explorer.doc_cache import default_cache
-from explorer.figures import clicked_index
-from explorer.jobs import CANCELLED, DONE, RUNNING, duration
+from explorer.documents.jobs import CANCELLED, DONE, RUNNING, duration
+from explorer.documents.search import SearchIndex
+from explorer.figures.corpus import coloring, corpus_figure, drawing_notes
+from explorer.figures.style import clicked_index
+from explorer.links import Param
 from explorer.models import MINILM_ALIASES
+from explorer.models.doc_cache import default_cache
 from explorer.phrases import escape, markdown_escape, shorten
-from explorer.search import SearchIndex
-from explorer.share import Param
-from explorer.st_cache import (
-    attempt,
-    get_model,
-    html_download,
-    job_board,
-    remember,
-    restore_from_link,
-    share_view,
-    unwrap,
-)
+from explorer.ui.cache import attempt, get_model, job_board, remember, unwrap
+from explorer.ui.links import restore_from_link, share_view
+from explorer.ui.widgets import html_download
 
 MODEL = "minilm"
 SOURCES = {"sample": "Built-in sample", "upload": "Upload a file"}
@@ -327,9 +320,7 @@ with left:
         f"{CORPUS_TSNE_MAX:,} points.",
     )
 with middle:
-    color_by = st.selectbox(
-        "Colour by", color_columns, key="corpus_color", persist_state="session"
-    )
+    color_by = st.selectbox("Colour by", color_columns, key="corpus_color", persist_state="session")
 query_column, hits_column = st.columns([3, 2], vertical_alignment="bottom")
 with query_column:
     query = st.text_input(

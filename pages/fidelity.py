@@ -15,23 +15,18 @@ from explorer.config import (
     MODEL_TITLES,
     VARIANCE_SHARES,
 )
-from explorer.fidelity import MethodComparison, compare_methods, pca_variance
-from explorer.fidelity_figures import (
+from explorer.figures.fidelity import (
     methods_figure,
     neighbour_map_figure,
     shepard_figure,
     variance_figure,
 )
+from explorer.links import Param
 from explorer.presets import TOPIC_PHRASES
-from explorer.share import Param
-from explorer.st_cache import (
-    add_example_phrases,
-    get_model,
-    html_download,
-    phrase_box,
-    restore_from_link,
-    share_view,
-)
+from explorer.space.fidelity import MethodComparison, compare_methods, pca_variance
+from explorer.ui.cache import get_model
+from explorer.ui.links import restore_from_link, share_view
+from explorer.ui.widgets import add_example_phrases, html_download, phrase_box
 
 MODEL = "minilm"
 SCORE_TITLES = {
@@ -56,7 +51,7 @@ PARAMS = [
     max_entries=32,
 )
 def score_methods(vectors: np.ndarray, k: int, metric: str) -> MethodComparison:
-    """:func:`explorer.fidelity.compare_methods`, cached on the vectors and settings."""
+    """:func:`explorer.space.fidelity.compare_methods`, cached on the vectors and settings."""
     return compare_methods(vectors, k=k, metric=metric)
 
 

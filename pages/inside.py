@@ -5,24 +5,20 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.config import MAX_PHRASES, MODEL_TITLES, STRIPS_MAX
-from explorer.fidelity_figures import baseline_figure, heat_strips_figure
-from explorer.inside import (
+from explorer.figures.fidelity import baseline_figure, heat_strips_figure
+from explorer.links import Param
+from explorer.phrases import markdown_escape, shorten
+from explorer.presets import TOPIC_PHRASES
+from explorer.space.inside import (
     STRIP_ORDERS,
     cosine_baseline,
     dimension_readability,
     heat_strips,
     pair_similarities,
 )
-from explorer.phrases import markdown_escape, shorten
-from explorer.presets import TOPIC_PHRASES
-from explorer.share import Param
-from explorer.st_cache import (
-    add_example_phrases,
-    get_model,
-    phrase_box,
-    restore_from_link,
-    share_view,
-)
+from explorer.ui.cache import get_model
+from explorer.ui.links import restore_from_link, share_view
+from explorer.ui.widgets import add_example_phrases, phrase_box
 
 MODEL = "minilm"
 CHART_CONFIG = {"displaylogo": False}

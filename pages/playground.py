@@ -14,20 +14,18 @@ from explorer.config import (
     METHODS,
     METRICS,
 )
-from explorer.export import (
-    IMPORT_SUFFIXES,
-    ImportedEmbedder,
-    file_stem,
-    plotly_config,
-    read_uploads,
-    scene_exports,
-)
-from explorer.figures import clicked_index, scene_figure
+from explorer.documents.vectors import IMPORT_SUFFIXES, read_uploads
+from explorer.figures.export import file_stem, plotly_config, scene_exports
+from explorer.figures.playground import scene_figure
+from explorer.figures.style import clicked_index
+from explorer.links import Param
+from explorer.models.imported import ImportedEmbedder
 from explorer.phrases import markdown_escape, shorten
 from explorer.presets import PRESETS
-from explorer.scene import build_scene
-from explorer.share import Param
-from explorer.st_cache import PHRASES_KEY, get_model, phrase_box, restore_from_link, share_view
+from explorer.space.scene import build_scene
+from explorer.ui.cache import get_model
+from explorer.ui.links import restore_from_link, share_view
+from explorer.ui.widgets import PHRASES_KEY, phrase_box
 
 FOCUS_KEY = "focus"
 CHART_KEY = "map"
@@ -174,7 +172,7 @@ with inputs:
             type=[suffix.lstrip(".") for suffix in IMPORT_SUFFIXES],
             accept_multiple_files=True,
             key="import_files",
-            # Twice the limit: a file a little over it reaches explorer.export,
+            # Twice the limit: a file a little over it reaches explorer.documents.export,
             # whose message gives its exact size; the browser refuses the rest.
             max_upload_size=math.ceil(2 * IMPORT_MAX_BYTES / 1024 / 1024),
         )

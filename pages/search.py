@@ -15,7 +15,7 @@ from explorer.config import (
     SEARCH_MAX_K,
     SEARCH_PRESET_QUERY,
 )
-from explorer.corpus import (
+from explorer.documents.corpus import (
     SAMPLE_SOURCE,
     Corpus,
     from_table,
@@ -24,20 +24,15 @@ from explorer.corpus import (
     load_upload,
     read_table,
 )
-from explorer.doc_cache import default_cache
+from explorer.documents.search import Hit, build_index, highlight
+from explorer.documents.search_map import build_search_map
+from explorer.figures.search import search_map_figure
+from explorer.links import Param
+from explorer.models.doc_cache import default_cache
 from explorer.phrases import clean_phrase, markdown_escape
-from explorer.search import Hit, build_index, highlight
-from explorer.search_figures import search_map_figure
-from explorer.search_map import build_search_map
-from explorer.share import Param
-from explorer.st_cache import (
-    attempt,
-    get_model,
-    html_download,
-    restore_from_link,
-    share_view,
-    unwrap,
-)
+from explorer.ui.cache import attempt, get_model, unwrap
+from explorer.ui.links import restore_from_link, share_view
+from explorer.ui.widgets import html_download
 
 MODEL = "minilm"
 #: Corpus sources: name -> (label, also the URL value ``?corpus=``; caption).
@@ -50,7 +45,7 @@ SOURCES = {
 ACTIVE_KEY = "_search_corpus"  # the corpus last loaded without error
 UPLOAD_KEY = "_search_upload"  # {"file": id, (column,): Corpus or error} for the current file
 #: The browser refuses files far over the limit before sending them; those a
-#: little over it reach explorer.corpus, whose message gives the exact size.
+#: little over it reach explorer.documents.corpus, whose message gives the exact size.
 UPLOAD_REFUSED_MB = math.ceil(2 * SEARCH_MAX_BYTES / 1024 / 1024)
 
 

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer.axes import AXES_PRESETS, axis_projection
 from explorer.config import AXES_MAX_POLE_PHRASES
-from explorer.figures import point_label
+from explorer.figures.style import point_label
 from explorer.presets import ARTICLE_PHRASES
+from explorer.space.axes import AXES_PRESETS, axis_projection
 from tests.app.pages import open_page
 
 POLE_KEYS = ("x_from", "x_to", "y_from", "y_to")

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer.figures import point_label
+from explorer.figures.style import point_label
 from explorer.presets import ARTICLE_PHRASES
 from tests.app.pages import open_page
 

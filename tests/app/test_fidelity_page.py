@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer.fidelity import compare_methods, fidelity
-from explorer.figures import point_label
+from explorer.figures.style import point_label
 from explorer.presets import TOPIC_PHRASES
-from explorer.projection import compute_projection
+from explorer.space.fidelity import compare_methods, fidelity
+from explorer.space.projection import compute_projection
 from tests.app.pages import chart_titled, messages, open_page
 
 THREE = ["a cat sleeping on the sofa", "<b>a red sports car</b>", "a bowl of spicy ramen"]

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer.inside import cosine_baseline, dimension_readability
 from explorer.phrases import markdown_escape
 from explorer.presets import ARTICLE_PHRASES
+from explorer.space.inside import cosine_baseline, dimension_readability
 from tests.app.pages import chart_titled, messages, open_page
 
 PHRASES = ["a cat", "a kitten", "<script>alert(1)</script>", "a truck"]

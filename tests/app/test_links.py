@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from explorer.links import _compress
 from explorer.presets import ARTICLE_PHRASES
-from explorer.share import _compress
 from tests.app.pages import charts, open_page
 
 
@@ -147,8 +147,8 @@ PAGE_LINKS = {
 @pytest.fixture(autouse=True)
 def sample_embedded(minilm) -> None:
     """The Corpus page embeds its sample in the background: have it cached already."""
-    from explorer.corpus import load_sample
-    from explorer.doc_cache import default_cache
+    from explorer.documents.corpus import load_sample
+    from explorer.models.doc_cache import default_cache
 
     default_cache().embed(load_sample().texts, model=minilm)
 

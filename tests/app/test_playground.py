@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explorer.config import MAX_PHRASE_CHARS, MAX_PHRASES
-from explorer.figures import point_label
+from explorer.figures.style import point_label
 from explorer.presets import ARTICLE_PHRASES, TOPIC_PHRASES
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -196,7 +196,7 @@ def test_the_map_exports_html_csv_and_projector_files(app) -> None:
 
 
 def projector_upload(phrases: list[str], vectors: np.ndarray) -> list[tuple[str, bytes, str]]:
-    from explorer.export import projector_tsv
+    from explorer.documents.writers import projector_tsv
 
     vectors_tsv, metadata_tsv = projector_tsv(vectors, phrases)
     return [

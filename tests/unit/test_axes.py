@@ -8,7 +8,10 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
-from explorer.axes import (
+from explorer.config import AXES_COSINE_WARNING, AXES_MAX_POLE_PHRASES
+from explorer.figures.compare import POLES_TRACE, axes_figure
+from explorer.figures.style import POINTS_TRACE
+from explorer.space.axes import (
     AXES_PRESETS,
     axis_projection,
     axis_title,
@@ -18,9 +21,6 @@ from explorer.axes import (
     toy_agreement,
     toy_validation_set,
 )
-from explorer.compare_figures import POLES_TRACE, axes_figure
-from explorer.config import AXES_COSINE_WARNING, AXES_MAX_POLE_PHRASES
-from explorer.figures import POINTS_TRACE
 
 
 class FakeEmbedder:

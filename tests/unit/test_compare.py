@@ -7,14 +7,10 @@ import json
 import numpy as np
 import pytest
 
-from explorer.compare import compare_spaces
-from explorer.compare_figures import (
-    NEAREST_HERE_TRACE,
-    NEAREST_OTHER_TRACE,
-    comparison_figure,
-)
-from explorer.figures import POINTS_TRACE, clicked_index, point_label
+from explorer.figures.compare import NEAREST_HERE_TRACE, NEAREST_OTHER_TRACE, comparison_figure
+from explorer.figures.style import POINTS_TRACE, clicked_index, point_label
 from explorer.presets import ARTICLE_PHRASES
+from explorer.space.compare import compare_spaces
 
 
 class FakeEmbedder:

@@ -9,7 +9,7 @@ import plotly.io as pio
 import pytest
 
 from explorer.config import CORPUS_COLOR_CATEGORIES, CORPUS_LABELS_MAX, CORPUS_WEBGL_MIN
-from explorer.corpus_map import (
+from explorer.figures.corpus import (
     DOCUMENTS_TRACE,
     HITS_TRACE,
     LINES_TRACE,
@@ -63,9 +63,10 @@ def test_labels_switch_off_exactly_above_the_limit() -> None:
     above = corpus_figure(_coords(over), ["t"] * over, title="t")
     assert at.data[0].mode == "markers+text" and above.data[0].mode == "markers"
     assert drawing_notes(CORPUS_LABELS_MAX) == []
-    assert corpus_figure(_coords(CORPUS_WEBGL_MIN), ["t"] * CORPUS_WEBGL_MIN, title="t").data[
-        0
-    ].type == "scattergl"
+    assert (
+        corpus_figure(_coords(CORPUS_WEBGL_MIN), ["t"] * CORPUS_WEBGL_MIN, title="t").data[0].type
+        == "scattergl"
+    )
 
 
 def test_categories_get_one_trace_each_and_rare_ones_share_other() -> None:

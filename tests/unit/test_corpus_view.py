@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from explorer.config import CORPUS_TSNE_MAX
-from explorer.corpus_view import (
+from explorer.documents.corpus_view import (
     embedding_job,
     fingerprint,
     nearest_rows,
@@ -15,9 +15,9 @@ from explorer.corpus_view import (
     tsne_refusal,
     unit_rows,
 )
-from explorer.doc_cache import DocumentCache
-from explorer.jobs import DONE, Job
-from explorer.search import SearchIndex
+from explorer.documents.jobs import DONE, Job
+from explorer.documents.search import SearchIndex
+from explorer.models.doc_cache import DocumentCache
 
 
 def test_nearest_rows_are_the_smallest_cosine_distances_in_the_full_space() -> None:

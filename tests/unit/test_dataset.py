@@ -12,7 +12,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from explorer import dataset as ds
 from explorer.config import (
     CORPUS_EMBED_BATCH,
     CORPUS_EMBED_BATCH_GPU,
@@ -21,8 +20,9 @@ from explorer.config import (
     MAX_PHRASE_CHARS,
     SEARCH_CACHE_DIR_ENV,
 )
-from explorer.doc_cache import DocumentCache, model_folder_name
+from explorer.documents import dataset as ds
 from explorer.models import SentenceEmbedder
+from explorer.models.doc_cache import DocumentCache, model_folder_name
 
 
 def npy(array: np.ndarray) -> bytes:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer.distances import distances, nearest, nearest_answer, nearest_neighbors
+from explorer.space.distances import distances, nearest, nearest_answer, nearest_neighbors
 
 
 def test_euclidean_matches_hand_computed_values() -> None:

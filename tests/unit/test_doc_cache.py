@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from explorer.config import MAX_PHRASE_CHARS, SEARCH_CACHE_DIR, SEARCH_CACHE_DIR_ENV
-from explorer.doc_cache import DocumentCache, cache_dir, default_cache, text_digest
+from explorer.models.doc_cache import DocumentCache, cache_dir, default_cache, text_digest
 
 
 class FakeEmbedder:

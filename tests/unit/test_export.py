@@ -11,25 +11,22 @@ import zipfile
 import numpy as np
 import pytest
 
-from explorer import export
-from explorer.export import (
+from explorer.documents import vectors as vector_files
+from explorer.documents.vectors import (
     Imported,
-    ImportedEmbedder,
-    distances_csv,
-    figure_html,
-    points_csv,
-    projector_tsv,
-    projector_zip,
     read_npy,
     read_points_csv,
     read_projector,
     read_uploads,
-    scene_exports,
 )
-from explorer.figures import scene_figure
+from explorer.documents.writers import distances_csv, points_csv, projector_tsv, projector_zip
+from explorer.figures import export
+from explorer.figures.export import figure_html, scene_exports
+from explorer.figures.playground import scene_figure
 from explorer.models import Embedder
+from explorer.models.imported import ImportedEmbedder
 from explorer.phrases import parse_phrases
-from explorer.scene import build_scene
+from explorer.space.scene import build_scene
 
 HOSTILE = [
     "a cat",
@@ -429,24 +426,24 @@ def test_read_projector_refuses_bad_files(vectors_tsv, metadata_tsv, message):
 
 
 def test_import_limits(monkeypatch):
-    monkeypatch.setattr(export, "IMPORT_MAX_ROWS", 2)
+    monkeypatch.setattr(vector_files, "IMPORT_MAX_ROWS", 2)
     with pytest.raises(ValueError, match="has 3 rows; the limit is 2"):
         read_projector("1\t2\n" * 3)
     with pytest.raises(ValueError, match="has 3 rows; the limit is 2"):
         read_npy(npy_bytes(np.zeros((3, 2))))
     with pytest.raises(ValueError, match="has 3 rows; the limit is 2"):
         read_points_csv("phrase,x,y\na,1,2\nb,1,2\nc,1,2\n")
-    monkeypatch.setattr(export, "IMPORT_MAX_DIM", 3)
+    monkeypatch.setattr(vector_files, "IMPORT_MAX_DIM", 3)
     with pytest.raises(ValueError, match="has 4 dimensions; the limit is 3"):
         read_projector("1\t2\t3\t4\n")
     with pytest.raises(ValueError, match="has 4 dimensions; the limit is 3"):
         read_npy(npy_bytes(np.zeros((1, 4))))
-    monkeypatch.setattr(export, "IMPORT_MAX_BYTES", 100)
+    monkeypatch.setattr(vector_files, "IMPORT_MAX_BYTES", 100)
     with pytest.raises(ValueError, match=r"vectors.tsv is 120 bytes; the limit is 100 bytes"):
         read_projector(b"1\t2\n" * 30)
     with pytest.raises(ValueError, match="The upload is 140 bytes"):
         read_uploads({"a.tsv": b"1\t2\n" * 20, "b.tsv": b"x\n" * 30})
-    monkeypatch.setattr(export, "IMPORT_MAX_BYTES", 2000)
+    monkeypatch.setattr(vector_files, "IMPORT_MAX_BYTES", 2000)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("vectors.tsv", "0\t0\n" * 1000)
@@ -459,9 +456,9 @@ def test_import_limits(monkeypatch):
 def test_import_limits_are_the_config_values():
     from explorer import config
 
-    assert export.IMPORT_MAX_BYTES == config.IMPORT_MAX_BYTES == 32 * 2**20
-    assert export.IMPORT_MAX_ROWS == config.IMPORT_MAX_ROWS == 5_000
-    assert export.IMPORT_MAX_DIM == config.IMPORT_MAX_DIM == 4_096
+    assert vector_files.IMPORT_MAX_BYTES == config.IMPORT_MAX_BYTES == 32 * 2**20
+    assert vector_files.IMPORT_MAX_ROWS == config.IMPORT_MAX_ROWS == 5_000
+    assert vector_files.IMPORT_MAX_DIM == config.IMPORT_MAX_DIM == 4_096
 
 
 def hostile_npy_header(shape: tuple[int, ...]) -> bytes:

@@ -8,14 +8,7 @@ import numpy as np
 import pytest
 
 from explorer.config import FIDELITY_K, METHODS
-from explorer.fidelity import (
-    MethodComparison,
-    MethodResult,
-    compare_methods,
-    fidelity,
-    pca_variance,
-)
-from explorer.fidelity_figures import (
+from explorer.figures.fidelity import (
     FALSE_LINE,
     MAP_AXIS_TITLE,
     SHEPARD_TRACE,
@@ -25,10 +18,17 @@ from explorer.fidelity_figures import (
     shepard_figure,
     variance_figure,
 )
-from explorer.figures import POINTS_TRACE
+from explorer.figures.style import POINTS_TRACE
 from explorer.phrases import with_phrases
 from explorer.presets import TOPIC_PHRASES
-from explorer.projection import compute_projection
+from explorer.space.fidelity import (
+    MethodComparison,
+    MethodResult,
+    compare_methods,
+    fidelity,
+    pca_variance,
+)
+from explorer.space.projection import compute_projection
 
 # Five points on a line (true positions 0, 1, 3, 7, 15), drawn on a 2-D map
 # with the points at 3 and 15 swapped. Every number below is worked by hand.

@@ -9,9 +9,10 @@ import pytest
 
 import explorer
 from explorer.config import ALL_PAIRS_MAX, LABELLED_LINES_MAX
-from explorer.distances import distances
-from explorer.figures import LINE_TRACE, POINTS_TRACE, scene_figure
-from explorer.scene import build_scene, choose_lines
+from explorer.figures.playground import scene_figure
+from explorer.figures.style import LINE_TRACE, POINTS_TRACE
+from explorer.space.distances import distances
+from explorer.space.scene import build_scene, choose_lines
 
 ANIMALS = ["a cat", "a kitten", "a dog", "a truck", "a lorry", "a bus", "soup", "bread"]
 
@@ -186,7 +187,7 @@ def test_answer_text_names_the_nearest_and_the_margin(toy) -> None:
 
 
 def test_labels_stay_inside_the_plot_and_off_each_other() -> None:
-    from explorer.figures import _label_box, _label_size, _overlap, label_positions
+    from explorer.figures.style import _label_box, _label_size, _overlap, label_positions
 
     labels = ["a fairly long label here", "short", "another long label text", "x"]
     coords = np.array([[0.98, 0.0], [0.0, 0.98], [0.5, 0.5], [0.52, 0.5]])

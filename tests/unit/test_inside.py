@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from explorer.config import BASELINE_BINS, BASELINE_PAIRS, STRIPS_MAX
-from explorer.distances import distances
-from explorer.fidelity_figures import baseline_figure, heat_strips_figure
-from explorer.inside import (
+from explorer.figures.fidelity import baseline_figure, heat_strips_figure
+from explorer.models.toy import VALIDATION_SET, load_labelled
+from explorer.space.distances import distances
+from explorer.space.inside import (
     CosineBaseline,
     PairSimilarity,
     cosine_baseline,
@@ -17,7 +18,6 @@ from explorer.inside import (
     pair_similarities,
     reference,
 )
-from explorer.toy_train import VALIDATION_SET, load_labelled
 
 TINY = CosineBaseline("minilm", np.array([0.1, 0.2, 0.3, 0.4]), n_phrases=4, seed=0)
 

@@ -6,7 +6,16 @@ import threading
 
 import pytest
 
-from explorer.jobs import CANCELLED, DONE, FAILED, RUNNING, Job, JobBoard, Snapshot, duration
+from explorer.documents.jobs import (
+    CANCELLED,
+    DONE,
+    FAILED,
+    RUNNING,
+    Job,
+    JobBoard,
+    Snapshot,
+    duration,
+)
 
 
 def test_a_job_reports_its_stage_and_share_then_its_result() -> None:

@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from explorer.projection import compute_projection, project
+from explorer.space.projection import compute_projection, project
 
 
 def _vectors(n: int, dim: int = 384, seed: int = 0) -> np.ndarray:
@@ -96,7 +96,7 @@ def test_bad_input_is_refused_with_clear_messages() -> None:
 
 _SCRIPT = """
 import json, sys, numpy as np
-from explorer.projection import project
+from explorer.space.projection import project
 vectors = np.random.default_rng(7).normal(size=(25, 384)).astype(np.float32)
 print(json.dumps({m: project(vectors, method=m).round(6).tolist() for m in sys.argv[1:]}))
 """
@@ -127,7 +127,7 @@ def test_projections_are_identical_in_a_new_process() -> None:
 
 @pytest.mark.slow
 def test_umap_compiled_code_is_cached_on_disk() -> None:
-    from explorer.projection import _import_umap_with_compile_cache
+    from explorer.space.projection import _import_umap_with_compile_cache
 
     umap = _import_umap_with_compile_cache()
     layout = umap.layouts._nb_optimize_layout_euclidean_single_epoch
@@ -136,7 +136,7 @@ def test_umap_compiled_code_is_cached_on_disk() -> None:
 
 
 def test_pca_on_many_rows_matches_the_svd_of_the_data(monkeypatch) -> None:
-    from explorer import projection
+    from explorer.space import projection
 
     rng = np.random.default_rng(3)
     vectors = rng.normal(size=(projection.PCA_COVARIANCE_MIN_ROWS + 1, 20))
@@ -155,7 +155,7 @@ def test_umap_reports_its_epochs_and_what_the_callback_raises_comes_after() -> N
 
     from tqdm import tqdm
 
-    from explorer.projection import UMAP_LAYOUT_STAGE, UMAP_NEIGHBOURS_STAGE
+    from explorer.space.projection import UMAP_LAYOUT_STAGE, UMAP_NEIGHBOURS_STAGE
 
     vectors = np.random.default_rng(0).normal(size=(60, 8))
     seen: list[tuple[int, int, str]] = []

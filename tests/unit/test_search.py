@@ -8,13 +8,10 @@ import json
 import numpy as np
 import pytest
 
-import explorer.search_figures as search_figures
+import explorer.figures.search as search_figures
 from explorer.config import SEARCH_CACHE_DIR_ENV, SEARCH_PRESET_QUERY
-from explorer.corpus import load_sample
-from explorer.doc_cache import DocumentCache
-from explorer.phrases import escape
-from explorer.projection import compute_projection
-from explorer.search import (
+from explorer.documents.corpus import load_sample
+from explorer.documents.search import (
     Hit,
     KeywordIndex,
     build_index,
@@ -24,8 +21,11 @@ from explorer.search import (
     shared_words,
     words,
 )
-from explorer.search_figures import search_map_figure
-from explorer.search_map import build_search_map, fit_map
+from explorer.documents.search_map import build_search_map, fit_map
+from explorer.figures.search import search_map_figure
+from explorer.models.doc_cache import DocumentCache
+from explorer.phrases import escape
+from explorer.space.projection import compute_projection
 
 AUTOMOBILE = (
     "Automobile repairs: brake pads, oil changes and engine diagnostics done while you wait."

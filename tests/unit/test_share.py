@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from explorer.config import MAX_LINK_CHARS, MAX_PHRASES, PLAIN_PHRASES_CHARS
-from explorer.share import (
+from explorer.links import (
     COMPRESSED_PARAM,
     PHRASES_PARAM,
     Param,

@@ -5,13 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer.toy_train import (
-    TRAINING_SET,
-    VALIDATION_SET,
+from explorer.models.toy import TRAINING_SET, VALIDATION_SET, load_labelled
+from explorer.models.toy_train import (
     cross_validated_predictions,
     features,
     fit_heads,
-    load_labelled,
     quadrant_accuracy,
 )
 

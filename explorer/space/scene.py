@@ -15,10 +15,16 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from explorer.config import ALL_PAIRS_MAX, HOVER_CHARS, LABELLED_LINES_MAX, METRICS
-from explorer.distances import NearestAnswer, distances, nearest, nearest_answer, nearest_neighbors
 from explorer.models import Embedder, load_model
 from explorer.phrases import markdown_escape, shorten
-from explorer.projection import compute_projection
+from explorer.space.distances import (
+    NearestAnswer,
+    distances,
+    nearest,
+    nearest_answer,
+    nearest_neighbors,
+)
+from explorer.space.projection import compute_projection
 
 LINE_DISTANCES = ("model", "map")
 

@@ -1,12 +1,12 @@
 """Fit the toy model's two heads and write ``explorer/data/toy_weights.npz``.
 
-Run ``python -m explorer.toy_train`` after editing ``toy_phrases.csv``. The fit
+Run ``python -m explorer.models.toy_train`` after editing ``toy_phrases.csv``. The fit
 is deterministic: the same phrases give the same weights on any machine (up to
 float rounding), which a test checks against the shipped file.
 
 How: each axis is a kernel ridge regression (RBF kernel) from MiniLM's layer
 features (each hidden layer mean-pooled and normalised, side by side; see
-:meth:`explorer.models.SentenceEmbedder.layer_features`) to
+:meth:`explorer.models.minilm.SentenceEmbedder.layer_features`) to
 ``arctanh(0.9 * label)``; held-out (cross-validated) predictions
 then fit a linear calibration ``scale * raw + offset`` so that ``tanh`` of it
 spreads unseen phrases over the square instead of shrinking them towards 0.
@@ -15,18 +15,23 @@ spreads unseen phrases over the square instead of shrinking them towards 0.
 from __future__ import annotations
 
 import argparse
-import csv
-from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
 
-from explorer.models import DATA_DIR, TOY_WEIGHTS, SentenceEmbedder, load_model
+from explorer.models.loader import load_model
+from explorer.models.minilm import SentenceEmbedder
+from explorer.models.toy import (
+    TOY_WEIGHTS,
+    TRAINING_SET,
+    VALIDATION_SET,
+    ToyWeights,
+    load_labelled,
+    rbf_kernel,
+)
 
-TRAINING_SET = DATA_DIR / "toy_phrases.csv"
-VALIDATION_SET = DATA_DIR / "toy_validation.csv"
 #: MiniLM hidden layers the heads read. Held-out quadrant accuracy was 0.86
 #: from the last layer alone (the sentence embedding) and 0.89 from layers 1-6:
 #: the middle layers keep tone that the last one partly drops.
@@ -42,96 +47,6 @@ ALPHA = 0.1
 #: Labels of ±1 map to tanh targets of ±0.9, which keeps arctanh finite.
 TARGET_SQUASH = 0.9
 FOLDS = 5
-
-
-@dataclass(frozen=True)
-class LabelledPhrases:
-    """Phrases with graded labels in [-1, 1]: ``labels[:, 0]`` formality, ``[:, 1]`` sentiment."""
-
-    texts: list[str]
-    labels: NDArray[np.float64]
-    registers: list[str]
-
-
-def load_labelled(path: Path = TRAINING_SET) -> LabelledPhrases:
-    """Read a ``text,formality,sentiment,register`` CSV."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    if not rows:
-        raise ValueError(f"{path} holds no rows.")
-    labels = np.array([[float(r["formality"]), float(r["sentiment"])] for r in rows])
-    if np.abs(labels).max() > 1:
-        raise ValueError(f"{path}: labels must lie in [-1, 1].")
-    return LabelledPhrases(
-        texts=[r["text"] for r in rows], labels=labels, registers=[r["register"] for r in rows]
-    )
-
-
-@dataclass(frozen=True)
-class ToyWeights:
-    """The toy model's parameters (see :class:`explorer.models.ToyEmbedder`)."""
-
-    layers: tuple[int, ...]  # MiniLM layers whose features the heads read
-    mean: NDArray[np.float32]  # (d,) mean feature row of the training set
-    basis: NDArray[np.float32]  # (k, d) top principal directions, float16-exact
-    anchors: NDArray[np.float32]  # (m, k) reduced training features, float16-exact
-    dual: NDArray[np.float64]  # (m, 2) kernel ridge coefficients
-    intercept: NDArray[np.float64]  # (2,)
-    gamma: float
-    scale: NDArray[np.float64]  # (2,)
-    offset: NDArray[np.float64]  # (2,)
-
-    def reduce(self, features: NDArray) -> NDArray[np.float64]:
-        """Layer features in the principal-component coordinates the kernel reads."""
-        return (np.asarray(features, dtype=np.float64) - self.mean) @ self.basis.T
-
-    def raw(self, features: NDArray) -> NDArray[np.float64]:
-        """The heads before calibration: kernel ridge predictions of arctanh targets."""
-        return rbf_kernel(self.reduce(features), self.anchors, self.gamma) @ self.dual + (
-            self.intercept
-        )
-
-    def predict(self, features: NDArray) -> NDArray[np.float64]:
-        """Place phrases, given their layer features, on the square."""
-        return np.tanh(self.scale * self.raw(features) + self.offset)
-
-    @classmethod
-    def load(cls, path: Path = TOY_WEIGHTS) -> ToyWeights:
-        """Read weights written by :meth:`save`."""
-        with np.load(path) as saved:
-            return cls(
-                layers=tuple(int(layer) for layer in saved["layers"]),
-                mean=saved["mean"].astype(np.float32),
-                basis=saved["basis"].astype(np.float32),
-                anchors=saved["anchors"].astype(np.float32),
-                dual=saved["dual"].astype(np.float64),
-                intercept=saved["intercept"].astype(np.float64),
-                gamma=float(saved["gamma"]),
-                scale=saved["scale"].astype(np.float64),
-                offset=saved["offset"].astype(np.float64),
-            )
-
-    def save(self, path: Path = TOY_WEIGHTS) -> None:
-        np.savez_compressed(
-            path,
-            layers=np.array(self.layers, dtype=np.int8),
-            mean=self.mean.astype(np.float32),
-            basis=self.basis.astype(np.float16),
-            anchors=self.anchors.astype(np.float16),
-            dual=self.dual.astype(np.float32),
-            intercept=self.intercept.astype(np.float32),
-            gamma=np.float32(self.gamma),
-            scale=self.scale.astype(np.float32),
-            offset=self.offset.astype(np.float32),
-        )
-
-
-def rbf_kernel(vectors: NDArray, anchors: NDArray, gamma: float) -> NDArray[np.float64]:
-    """``exp(-gamma * |x - a|^2)`` for every row pair."""
-    x = np.asarray(vectors, dtype=np.float64)
-    a = np.asarray(anchors, dtype=np.float64)
-    squared = (x**2).sum(1)[:, None] + (a**2).sum(1)[None, :] - 2 * x @ a.T
-    return np.exp(-gamma * np.clip(squared, 0, None))
 
 
 def _targets(labels: NDArray) -> NDArray[np.float64]:

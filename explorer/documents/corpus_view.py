@@ -1,7 +1,7 @@
 """The work behind the Corpus page, without Streamlit: embed, project, search, neighbours.
 
 Long steps (embedding 100,000 texts, UMAP) are functions of a
-:class:`~explorer.jobs.Report`, so the page runs them as background jobs with
+:class:`~explorer.documents.jobs.Report`, so the page runs them as background jobs with
 a progress bar, a time-left estimate and a Cancel button; short ones (PCA,
 a search, a clicked point's neighbours) run in place.
 
@@ -22,16 +22,23 @@ import numpy as np
 from numpy.typing import NDArray
 
 from explorer.config import CORPUS_NEIGHBORS, CORPUS_TSNE_MAX, METHODS, MODEL_TITLES
-from explorer.corpus_map import Neighbour
-from explorer.distances import unit_rows
-from explorer.doc_cache import DocumentCache
-from explorer.jobs import Report
+from explorer.documents.jobs import Report
+from explorer.documents.search import Hit, SearchIndex
 from explorer.models import Embedder
-from explorer.projection import Projection, compute_projection
-from explorer.search import Hit, SearchIndex
+from explorer.models.doc_cache import DocumentCache
+from explorer.space.distances import unit_rows
+from explorer.space.projection import Projection, compute_projection
 
 #: Where a map's coordinates may come from: the file itself, or a projection.
 FROM_FILE = "file"
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A point near the clicked one: its row and its distance in the model's full space."""
+
+    index: int
+    distance: float
 
 
 def fingerprint(texts: Sequence[str], vectors: NDArray | None = None) -> str:
@@ -67,7 +74,7 @@ def embedding_job(
     Cancelling stops it after the batch in hand; every batch embedded so far
     is on disk, so the next run embeds only the rest.
     """
-    from explorer.doc_cache import default_cache
+    from explorer.models.doc_cache import default_cache
 
     def run(report: Report) -> NDArray[np.float32]:
         stage = f"Embedding {len(texts):,} documents with {model_title(model.name)}"

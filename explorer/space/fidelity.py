@@ -31,8 +31,8 @@ from explorer.config import (
     METRICS,
     VARIANCE_SHARES,
 )
-from explorer.distances import distances, nearest_neighbors
-from explorer.projection import Projection, compute_projection
+from explorer.space.distances import distances, nearest_neighbors
+from explorer.space.projection import Projection, compute_projection
 
 #: What each score means, in one line (``{k}`` is the neighbourhood size).
 SCORE_EXPLANATIONS = {

@@ -17,9 +17,9 @@ from explorer.config import (
     MODEL_TITLES,
     SEARCH_MAP_WEBGL_MIN,
 )
-from explorer.figures import LINE_COLOR, LINE_TRACE, PALETTE, label_positions, padded_range
+from explorer.documents.search_map import SearchMap
+from explorer.figures.style import LINE_COLOR, LINE_TRACE, PALETTE, label_positions, padded_range
 from explorer.phrases import escape, shorten
-from explorer.search_map import SearchMap
 
 QUERY_TRACE = "query"
 HITS_TRACE = "top hits"
@@ -103,9 +103,9 @@ def search_map_figure(smap: SearchMap, *, height: int = 620) -> go.Figure:
     """Draw the corpus, the query and dashed lines to its top hits with ``d=`` labels.
 
     Example:
-        >>> from explorer.doc_cache import DocumentCache
-        >>> from explorer.search import build_index, search
-        >>> from explorer.search_map import build_search_map
+        >>> from explorer.models.doc_cache import DocumentCache
+        >>> from explorer.documents.search import build_index, search
+        >>> from explorer.documents.search_map import build_search_map
         >>> index = build_index(["a cat", "a dog", "<b>a truck</b>"], cache=DocumentCache(None))
         >>> fig = search_map_figure(build_search_map(index, "a puppy", search("a puppy", index)))
         >>> [t.name for t in fig.data][-2:], [a.text for a in fig.layout.annotations][:1]

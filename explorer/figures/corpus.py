@@ -28,7 +28,8 @@ from explorer.config import (
     CORPUS_WEBGL_MIN,
     LABEL_CHARS,
 )
-from explorer.figures import LINE_COLOR, PALETTE, padded_range
+from explorer.documents.corpus_view import Neighbour
+from explorer.figures.style import LINE_COLOR, PALETTE, padded_range
 from explorer.phrases import escape, shorten
 
 #: Names of the figure's traces (tests and the page find them by name).
@@ -202,14 +203,6 @@ def drawing_notes(count: int) -> list[str]:
     return notes
 
 
-@dataclass(frozen=True)
-class Neighbour:
-    """A point near the clicked one: its row and its distance in the model's full space."""
-
-    index: int
-    distance: float
-
-
 def _points(
     coords: NDArray[np.float32],
     members: NDArray[np.int64],
@@ -247,9 +240,7 @@ def _corpus_traces(
     webgl = n >= CORPUS_WEBGL_MIN
     size = 4 if n > 20_000 else 6 if n > 2_000 else 8
     opacity = 0.55 if n > 2_000 else 0.8
-    labels = (
-        [escape(shorten(t, LABEL_CHARS)) for t in texts] if n <= CORPUS_LABELS_MAX else None
-    )
+    labels = [escape(shorten(t, LABEL_CHARS)) for t in texts] if n <= CORPUS_LABELS_MAX else None
     everyone = np.arange(n, dtype=np.int64)
     if color is None:
         return [

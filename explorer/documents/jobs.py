@@ -236,9 +236,7 @@ class JobBoard:
         with self._lock:
             return self._jobs.get(key)
 
-    def start(
-        self, key: Hashable, function: Callable[[Report], Any], *, name: str = "job"
-    ) -> Job:
+    def start(self, key: Hashable, function: Callable[[Report], Any], *, name: str = "job") -> Job:
         """The job for ``key``: the one running or done, else a new one.
 
         A job that failed or was cancelled is started again.

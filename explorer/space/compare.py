@@ -17,9 +17,9 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from explorer.config import COMPARE_REAL_METRIC, METRICS
-from explorer.distances import nearest
 from explorer.models import Embedder, load_model
-from explorer.scene import Scene, build_scene
+from explorer.space.distances import nearest
+from explorer.space.scene import Scene, build_scene
 
 SPACES = ("toy", "real")
 

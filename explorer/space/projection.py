@@ -195,7 +195,7 @@ def _import_umap_with_compile_cache():
     return umap
 
 
-#: ``progress(done, total, stage=...)``: how far a long projection is (see explorer.jobs.Report).
+#: ``progress(done, total, stage=...)``: how far a long projection is (see jobs.Report).
 ProjectionProgress = Callable[..., None]
 
 _TQDM_COUNT = re.compile(r"(\d+)/(\d+)")

@@ -5,7 +5,7 @@ short, else as one compressed parameter (``?pz=``: zlib, then base64url), so
 that a link stays under ``MAX_LINK_CHARS``. Reading a link never trusts it:
 broken compression, oversized values and unknown choices give a message and
 fall back to defaults. Nothing here imports Streamlit; pages use it through
-:mod:`explorer.st_cache`.
+:mod:`explorer.ui`.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ holds the documents; :func:`from_frame` turns the chosen column into a
 ``CORPUS_MAX_ROWS`` left out, each with a note, and vectors and map
 coordinates carried by the file kept row by row beside their texts.
 
-:func:`embed` embeds a dataset through the disk cache (:mod:`explorer.doc_cache`),
+:func:`embed` embeds a dataset through the disk cache (:mod:`explorer.models.doc_cache`),
 so an interrupted run resumes; :func:`write_parquet` writes texts, columns,
 vectors and map to one parquet file that :func:`read_frame` reads back. The
 command line (``python -m explorer embed|project``) prepares big corpora this way.
@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from explorer import corpus, export
 from explorer.config import (
     CORPUS_EMBED_BATCH,
     CORPUS_EMBED_BATCH_GPU,
@@ -48,8 +47,10 @@ from explorer.config import (
     METHODS,
     SEARCH_MAX_BYTES,
 )
-from explorer.doc_cache import DocumentCache, Progress, default_cache
+from explorer.documents import corpus
+from explorer.documents import vectors as vector_files
 from explorer.models import Embedder
+from explorer.models.doc_cache import DocumentCache, Progress, default_cache
 from explorer.phrases import clean_phrase, distinct, shorten
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ FORMAT_VERSION = 1
 _PARQUET_MAGIC = b"PAR1"
 _NON_BLANK = re.compile(rb"\S")
 #: Bytes of a large file whose start is checked for binary data and encoding
-#: (by :func:`explorer.corpus.decode`) before the whole file is decoded.
+#: (by :func:`explorer.documents.corpus.decode`) before the whole file is decoded.
 _HEAD_BYTES = 64 * 1024
 
 
@@ -187,7 +188,8 @@ def _check_bytes(data: bytes, name: str, max_bytes: int | None) -> None:
     label = _quote(name)
     if max_bytes is not None and len(data) > max_bytes:
         raise ValueError(
-            f"{label} is {export._size(len(data))}; the limit is {export._size(max_bytes)}. "
+            f"{label} is {vector_files._size(len(data))}; "
+            f"the limit is {vector_files._size(max_bytes)}. "
             f"Upload a smaller file (e.g. its first {CORPUS_MAX_ROWS:,} rows), or prepare "
             "the corpus with `python -m explorer embed`, which has no limit."
         )
@@ -199,7 +201,7 @@ def _check_bytes(data: bytes, name: str, max_bytes: int | None) -> None:
 
 
 def _decode(data: bytes, name: str) -> str:
-    """The file as text, checked as :func:`explorer.corpus.decode` checks uploads.
+    """The file as text, checked as :func:`explorer.documents.corpus.decode` checks uploads.
 
     ``corpus.decode`` refuses files over the Search page's limit, so a larger
     file has its start checked by it (binary data, UTF-16, encoding: the same
@@ -744,7 +746,7 @@ def _with_vectors(frame: Frame, vectors: NDArray[np.float32], what: str) -> Fram
     return replace(frame, data=data, vector_column=column)
 
 
-def _from_imported(imported: export.Imported, source: str, max_rows: int | None) -> Dataset:
+def _from_imported(imported: vector_files.Imported, source: str, max_rows: int | None) -> Dataset:
     import pandas as pd
 
     data = pd.DataFrame({TEXT_COLUMN: imported.phrases}, dtype=object)
@@ -794,8 +796,8 @@ def read_vectors(files: Mapping[str, bytes], *, max_rows: int | None = CORPUS_MA
     total = sum(len(files[n]) for n in names)
     if total > CORPUS_MAX_BYTES:
         raise ValueError(
-            f"The files are {export._size(total)} together; the limit is "
-            f"{export._size(CORPUS_MAX_BYTES)}. Upload fewer rows."
+            f"The files are {vector_files._size(total)} together; the limit is "
+            f"{vector_files._size(CORPUS_MAX_BYTES)}. Upload fewer rows."
         )
     suffixes = {name: _suffix(name) for name in names}
     accepted = (*VECTOR_TYPES, ".txt", ".csv", ".parquet")
@@ -813,7 +815,7 @@ def read_vectors(files: Mapping[str, bytes], *, max_rows: int | None = CORPUS_MA
             )
         name = names[0]
         if suffixes[name] == ".zip":
-            inner = export._unzip(_quote(name), bytes(files[name]), CORPUS_MAX_BYTES, None)
+            inner = vector_files._unzip(_quote(name), bytes(files[name]), CORPUS_MAX_BYTES, None)
             dataset = read_vectors(inner, max_rows=max_rows)
             return replace(dataset, source=f"{_quote(name)} ({dataset.source})")
         frame = read_frame(files[name], name=name)
@@ -832,7 +834,7 @@ def read_vectors(files: Mapping[str, bytes], *, max_rows: int | None = CORPUS_MA
             f"got {', '.join(map(_quote, names))}."
         )
     if npys and texts and suffixes[texts[0]] == ".csv":
-        vectors = export.read_npy(files[npys[0]], None, npy_name=_quote(npys[0]), **limits)
+        vectors = vector_files.read_npy(files[npys[0]], None, npy_name=_quote(npys[0]), **limits)
         frame = read_frame(files[texts[0]], name=texts[0])
         dataset = from_frame(
             _with_vectors(frame, vectors.vectors, _quote(npys[0])), max_rows=max_rows
@@ -843,9 +845,9 @@ def read_vectors(files: Mapping[str, bytes], *, max_rows: int | None = CORPUS_MA
             "A .csv of texts goes with a .npy of vectors; for a table with a column of "
             "vectors, upload a .parquet."
         )
-    imported = export.read_uploads({n: bytes(files[n]) for n in names}, **limits)
+    imported = vector_files.read_uploads({n: bytes(files[n]) for n in names}, **limits)
     # Name the vectors first: “v.npy” with “texts.txt”, “vectors.tsv” with “metadata.tsv”.
-    names.sort(key=lambda n: (suffixes[n] != ".npy", not export._looks_numeric(files[n])))
+    names.sort(key=lambda n: (suffixes[n] != ".npy", not vector_files._looks_numeric(files[n])))
     return _from_imported(imported, " with ".join(map(_quote, names)), max_rows)
 
 
@@ -857,7 +859,9 @@ def is_vectors_file(name: str, data: bytes) -> bool:
         (True, False)
     """
     suffix = _suffix(name)
-    return suffix in (".npy", ".zip") or (suffix == ".tsv" and export._looks_numeric(bytes(data)))
+    return suffix in (".npy", ".zip") or (
+        suffix == ".tsv" and vector_files._looks_numeric(bytes(data))
+    )
 
 
 def load_file(data: bytes, *, name: str, text_column: str | None = None) -> Dataset:
@@ -972,7 +976,7 @@ def embed(
         model: the embedder.
         cache: where embeddings are kept; ``None`` uses the default cache folder.
         progress: ``progress(embedded, to_embed)`` after each batch, see
-            :data:`explorer.doc_cache.Progress`.
+            :data:`explorer.models.doc_cache.Progress`.
         batch_size: texts per model call and per cache file; ``None`` takes the
             cache's own size when a cache is given, else ``CORPUS_EMBED_BATCH``
             (``CORPUS_EMBED_BATCH_GPU`` for a model on a GPU).

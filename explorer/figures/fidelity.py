@@ -19,15 +19,10 @@ from explorer.config import (
     MODEL_TITLES,
     SHEPARD_MAX_POINTS,
 )
-from explorer.fidelity import Fidelity, MethodComparison, PcaVariance
-from explorer.figures import (
-    padded_range,
-    phrase_color,
-    point_label,
-    points_trace,
-)
-from explorer.inside import CosineBaseline, HeatStrips, PairSimilarity
+from explorer.figures.style import padded_range, phrase_color, point_label, points_trace
 from explorer.phrases import escape, shorten
+from explorer.space.fidelity import Fidelity, MethodComparison, PcaVariance
+from explorer.space.inside import CosineBaseline, HeatStrips, PairSimilarity
 
 SHEPARD_TRACE = "pairs"
 FALSE_TRACE = "false neighbours"
@@ -73,7 +68,7 @@ MAP_AXIS_TITLE = "distance on the 2-D map (Euclidean)"
 
 def _example_fidelity() -> Fidelity:
     """Five points on a line in 3-D, drawn with two of them swapped (for doc examples)."""
-    from explorer.fidelity import fidelity
+    from explorer.space.fidelity import fidelity
 
     vectors = [[0, 0, 0], [1, 0, 0], [3, 0, 1], [7, 0, 0], [15, 1, 0]]
     coords = [[0, 0], [1, 0], [15, 0], [7, 0], [3, 0]]
@@ -251,7 +246,7 @@ def methods_figure(comparison: MethodComparison, *, height: int = 380) -> go.Fig
     """Grouped bars: each score for each method on the same phrases (1 = perfect).
 
     Example:
-        >>> from explorer.fidelity import compare_methods
+        >>> from explorer.space.fidelity import compare_methods
         >>> plane = [[0, 0, 0], [1, 0, 1], [0, 2, 2], [3, 1, 4], [1, 3, 4], [4, 4, 8]]
         >>> fig = methods_figure(compare_methods(plane, methods=("pca",), k=2))
         >>> fig.data[0].name, list(fig.data[0].x)
@@ -301,7 +296,7 @@ def variance_figure(variance: PcaVariance, *, height: int = 420) -> go.Figure:
     """PCA's share of variance per component, the running total, and 50% / 90% marked.
 
     Example:
-        >>> from explorer.fidelity import pca_variance
+        >>> from explorer.space.fidelity import pca_variance
         >>> fig = variance_figure(pca_variance([[0, 0, 0], [2, 0, 0], [0, 1, 0], [2, 1, 0]]))
         >>> [t.name for t in fig.data], list(fig.data[1].y)
         (['per component', 'cumulative'], [80.0, 100.0])
@@ -359,7 +354,7 @@ def heat_strips_figure(strips: HeatStrips, *, model_name: str = "minilm") -> go.
     """One heat strip per phrase: its raw values, dimensions aligned, one colour scale.
 
     Example:
-        >>> from explorer.inside import heat_strips
+        >>> from explorer.space.inside import heat_strips
         >>> fig = heat_strips_figure(heat_strips(["<b>a</b>", "b"], [[1.0, -2.0], [0.5, 0.0]]))
         >>> fig.data[0].type, fig.data[0].zmin, fig.data[0].zmax
         ('heatmap', -2.0, 2.0)
@@ -430,7 +425,7 @@ def baseline_figure(
     """Histogram of random pairs' cosine similarity, with the user's pairs as vertical lines.
 
     Example:
-        >>> from explorer.inside import pair_similarities
+        >>> from explorer.space.inside import pair_similarities
         >>> baseline = CosineBaseline("minilm", np.array([0.1, 0.2, 0.2, 0.4]), 4, 0)
         >>> marks = pair_similarities([[1.0, 0.0], [1.0, 1.0]], baseline)
         >>> fig = baseline_figure(baseline, marks, ["<i>x</i>", "y"])

@@ -29,12 +29,13 @@ from explorer.config import (
     AXES_COSINE_WARNING,
     AXES_MAX_POLE_PHRASES,
     AXES_MIN_DIRECTION,
+    DATA_DIR,
     HOVER_CHARS,
     LABEL_CHARS,
     MODEL_TITLES,
     RANK_CORRELATION_MIN_PHRASES,
 )
-from explorer.models import DATA_DIR, Embedder, load_model
+from explorer.models import Embedder, load_model
 from explorer.phrases import parse_phrases, shorten
 from explorer.presets import ARTICLE_PHRASES
 

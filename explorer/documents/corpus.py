@@ -16,10 +16,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from explorer.config import LABEL_CHARS, MAX_PHRASE_CHARS, SEARCH_MAX_BYTES, SEARCH_MAX_DOCS
+from explorer.config import (
+    DATA_DIR,
+    LABEL_CHARS,
+    MAX_PHRASE_CHARS,
+    SEARCH_MAX_BYTES,
+    SEARCH_MAX_DOCS,
+)
 from explorer.phrases import clean_phrase, distinct, shorten
 
-SAMPLE_PATH = Path(__file__).parent / "data" / "search_corpus.csv"
+SAMPLE_PATH = DATA_DIR / "search_corpus.csv"
 SAMPLE_SOURCE = "the built-in sample"
 #: File types an upload may have.
 UPLOAD_TYPES = (".txt", ".csv")

@@ -11,17 +11,12 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from explorer.axes import POLE_ENDS, AxisProjection, pole_names
-from explorer.compare import Comparison
 from explorer.config import HOVER_CHARS, LABEL_CHARS, METHODS, MODEL_TITLES
-from explorer.figures import (
-    label_positions,
-    padded_range,
-    point_label,
-    points_trace,
-    scene_figure,
-)
+from explorer.figures.playground import scene_figure
+from explorer.figures.style import label_positions, padded_range, point_label, points_trace
 from explorer.phrases import escape, shorten
+from explorer.space.axes import POLE_ENDS, AxisProjection, pole_names
+from explorer.space.compare import Comparison
 
 #: Trace names of the selected phrase's nearest-neighbour lines.
 NEAREST_HERE_TRACE = "nearest here"
@@ -71,7 +66,7 @@ def comparison_figure(comparison: Comparison, space: str, *, height: int = 540) 
     space and, where the other space names a different one, a dotted line to that.
 
     Example:
-        >>> from explorer.compare import compare_spaces
+        >>> from explorer.space.compare import compare_spaces
         >>> comparison = compare_spaces(["a cat", "a dog", "a truck"], selected=0)
         >>> fig = comparison_figure(comparison, "real")
         >>> [t.meta["pair"] for t in fig.data if t.meta and "kind" in t.meta]
@@ -131,7 +126,7 @@ def axes_figure(phrases: Sequence[str], result: AxisProjection, *, height: int =
     """Phrases placed on your own axes, with the four pole means as grey diamonds.
 
     Example:
-        >>> from explorer.axes import AXES_PRESETS, axis_projection
+        >>> from explorer.space.axes import AXES_PRESETS, axis_projection
         >>> preset = AXES_PRESETS["article"]
         >>> result = axis_projection(
         ...     ["a cat", "<b>hi</b>"], x_poles=preset.x_poles, y_poles=preset.y_poles
@@ -186,11 +181,7 @@ def axes_figure(phrases: Sequence[str], result: AxisProjection, *, height: int =
         f"{result.model_dim}-d vector"
         for i, phrase in enumerate(phrases)
     ]
-    fig.add_trace(
-        points_trace(
-            coords, [point_label(p) for p in phrases], hovers, x_range, y_range
-        )
-    )
+    fig.add_trace(points_trace(coords, [point_label(p) for p in phrases], hovers, x_range, y_range))
     fig.add_hline(y=0, line={"color": "#999", "width": 1})
     fig.add_vline(x=0, line={"color": "#999", "width": 1})
     fig.update_layout(

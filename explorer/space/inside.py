@@ -24,8 +24,8 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from explorer.config import BASELINE_PAIRS, BASELINE_SEED, MODEL_TITLES, STRIPS_MAX
-from explorer.distances import distances
 from explorer.models import TOY_AXIS_TITLES, load_model
+from explorer.space.distances import distances
 
 #: The labels the reference phrases carry, and the toy model's axis for each.
 LABELS = ("formality", "sentiment")
@@ -132,7 +132,7 @@ def reference(model_name: str = "minilm") -> Reference:
         >>> ref.vectors.shape[1], ref.labels.shape[1], len(ref.texts) == len(ref.labels)
         (2, 2, True)
     """
-    from explorer.toy_train import VALIDATION_SET, load_labelled
+    from explorer.models.toy import VALIDATION_SET, load_labelled
 
     labelled = load_labelled(VALIDATION_SET)
     vectors = load_model(model_name).encode(labelled.texts)

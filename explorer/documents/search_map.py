@@ -1,9 +1,10 @@
 """The search map: a corpus projected to 2-D once, and queries placed into that map.
 
-The projection is fitted to the corpus alone (PCA, as :func:`explorer.projection.compute_projection`
-makes it: centred, signs fixed, deterministic) and the query is *transformed*
-with it, not refitted: the corpus stays where it was whatever you search for,
-and the query lands where its vector says.
+The projection is fitted to the corpus alone (PCA, as
+:func:`explorer.space.projection.compute_projection` makes it: centred, signs
+fixed, deterministic) and the query is *transformed* with it, not refitted:
+the corpus stays where it was whatever you search for, and the query lands
+where its vector says.
 """
 
 from __future__ import annotations
@@ -13,15 +14,15 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from explorer.projection import Projection, compute_projection
-from explorer.search import Hit, SearchIndex
+from explorer.documents.search import Hit, SearchIndex
+from explorer.space.projection import Projection, compute_projection
 
 
 def fit_map(vectors: NDArray) -> Projection:
-    """Fit PCA to a corpus, as :func:`~explorer.projection.compute_projection` does.
+    """Fit PCA to a corpus, as :func:`~explorer.space.projection.compute_projection` does.
 
     It is ``compute_projection``'s own PCA (sign fix included); its
-    :meth:`~explorer.projection.Projection.transform` puts a query on the same map
+    :meth:`~explorer.space.projection.Projection.transform` puts a query on the same map
     without refitting.
 
     Example:
@@ -77,12 +78,12 @@ def build_search_map(
     Args:
         index: the prepared corpus (its fitted projection is reused across queries).
         query: the query text.
-        hits: the hits to join to the query (semantic ones, from :func:`explorer.search`).
+        hits: the hits to join to the query (semantic ones, from :func:`explorer.documents.search`).
         topics: one label per document, to colour the points, or ``None``.
 
     Example:
-        >>> from explorer.doc_cache import DocumentCache
-        >>> from explorer.search import build_index, search
+        >>> from explorer.models.doc_cache import DocumentCache
+        >>> from explorer.documents.search import build_index, search
         >>> index = build_index(["a cat", "a dog", "a truck"], cache=DocumentCache(None))
         >>> hits = search("a puppy", index, k=1)
         >>> smap = build_search_map(index, "a puppy", hits)

@@ -7,7 +7,7 @@ search (scikit-learn's ``TfidfVectorizer``, the classic baseline) can only find
 documents that share words with the query.
 
 A corpus is prepared once (:func:`build_index`: embeddings through the
-:mod:`explorer.doc_cache`, a TF-IDF matrix, the 2-D map), and the prepared
+:mod:`explorer.models.doc_cache`, a TF-IDF matrix, the 2-D map), and the prepared
 index is kept in memory for the last few corpora, so a second query over the
 same documents embeds only the query.
 """
@@ -20,19 +20,17 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from explorer.config import SEARCH_INDEXES_KEPT, SEARCH_K, SEARCH_PRESET_QUERY
-from explorer.distances import unit_rows
-from explorer.doc_cache import DocumentCache, Progress, default_cache
 from explorer.models import Embedder, load_model
+from explorer.models.doc_cache import DocumentCache, Progress, default_cache
 from explorer.phrases import clean_phrase, escape, markdown_escape
-
-if TYPE_CHECKING:
-    from explorer.projection import Projection
+from explorer.space.distances import unit_rows
+from explorer.space.projection import Projection, compute_projection
 
 #: A word: letters and digits, with inner apostrophes ("don't" is one word).
 #: The keyword ranker and "shared words" use the same rule, so a hit that
@@ -264,9 +262,7 @@ class SearchIndex:
     @cached_property
     def projection(self) -> Projection:
         """PCA fitted to the corpus's vectors; the query is placed with its ``transform``."""
-        from explorer.search_map import fit_map
-
-        return fit_map(self.vectors)
+        return compute_projection(self.vectors, method="pca")
 
 
 class _CorpusMemo:

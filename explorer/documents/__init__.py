@@ -1,0 +1,1 @@
+"""Documents: corpora and their files, search, background jobs."""

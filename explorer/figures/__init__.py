@@ -1,0 +1,1 @@
+"""Plotly figures (no Streamlit): ``style`` is the kit they share, one module per map."""

@@ -1,0 +1,1 @@
+"""Pure geometry: projection, distances, scenes, fidelity, axes, inside a vector, toy vs real."""

@@ -1,0 +1,1 @@
+"""The only Streamlit code: caches, widgets, link state, navigation, job polling."""

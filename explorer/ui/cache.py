@@ -1,0 +1,101 @@
+"""Server-wide caches and session memos: models, background jobs, uploads.
+
+Models load once per server process (``st.cache_resource``); each model keeps
+its own per-phrase embedding cache, so a rerun embeds only new phrases.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+import streamlit as st
+
+from explorer.documents.jobs import JobBoard
+from explorer.models import Embedder, load_model
+from explorer.space.projection import warm_up_umap
+
+T = TypeVar("T")
+
+#: Python's GIL switch interval in the server. Each rerun runs in its own thread
+#: beside the server loop (and, once, the UMAP warm-up); torch must win the GIL
+#: back after its ops, and at the default 5 ms a one-phrase encode beside a busy
+#: thread took 800 ms instead of 13 ms; at 0.2 ms it took 60 ms (bench/playground.py).
+GIL_SWITCH_INTERVAL_S = 0.0002
+sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
+
+_warm_up_started = threading.Event()
+
+
+def start_warm_up() -> None:
+    """Load the real model, then compile UMAP, in one background thread per process.
+
+    Called when the first visitor's page first runs: the model load is what
+    that page waits for anyway, and UMAP (about 10 s of CPU) compiles right
+    after it, so it is ready before anyone asks for a UMAP map. One thread does
+    both in turn: importing torch and umap at once from two threads can break.
+    """
+    if not _warm_up_started.is_set():
+        _warm_up_started.set()
+
+        def warm_up() -> None:
+            load_model("minilm")
+            warm_up_umap()
+
+        threading.Thread(target=warm_up, name="explorer-warm-up", daemon=True).start()
+
+
+@st.cache_resource(
+    show_spinner="Loading the embedding model: the first visit after a server start "
+    "takes about 10 seconds…"
+)
+def get_model(name: str) -> Embedder:
+    """The model called ``name``, loaded once per server (see :func:`explorer.load_model`)."""
+    start_warm_up()
+    return load_model(name)
+
+
+@st.cache_resource
+def job_board() -> JobBoard:
+    """The server's background jobs (embedding a corpus, UMAP at scale), shared by sessions.
+
+    The same work asked for twice (a rerun, a second visitor with the same
+    corpus) runs once; pages poll a job's progress and show it.
+    """
+    return JobBoard()
+
+
+def attempt(load: Callable[[], T], *, spinner: str | None = None) -> T | ValueError:
+    """``load()``, or the ``ValueError`` it raised (kept, e.g. in a memo of an upload).
+
+    With ``spinner``, a spinner with the elapsed time shows while it runs.
+    """
+    try:
+        if spinner is None:
+            return load()
+        with st.spinner(spinner, show_time=True):
+            return load()
+    except ValueError as error:
+        return error
+
+
+def unwrap(result: T | ValueError) -> T:
+    """What :func:`attempt` returned: the value, or its ``ValueError`` raised again."""
+    if isinstance(result, ValueError):
+        raise result
+    return result
+
+
+def remember(name: str, token: object, build: Callable[[], T]) -> T:
+    """``build()``, kept in the session under ``name`` while ``token`` stays equal.
+
+    For work a rerun need not repeat (a 100,000-point figure, a corpus's
+    fingerprint): the value is built again only when ``token`` changes.
+    """
+    held = st.session_state.get(name)
+    if held is None or held[0] != token:
+        held = (token, build())
+        st.session_state[name] = held
+    return held[1]

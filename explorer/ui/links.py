@@ -1,0 +1,75 @@
+"""Each page's state in its URL: read on arrival, written after drawing, shared."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from explorer.links import (
+    Param,
+    ShareLink,
+    phrases_params,
+    read_params,
+    read_phrases,
+    share_link,
+)
+from explorer.ui.nav import rerun_through_app
+from explorer.ui.widgets import PHRASES_KEY
+
+
+def _link_params() -> dict[str, list[str]]:
+    return {name: st.query_params.get_all(name) for name in st.query_params}
+
+
+def restore_from_link(page: str, specs: Sequence[Param] = (), *, phrases: bool = True) -> None:
+    """On a session's first run of ``page``, set its widgets from the URL's parameters.
+
+    Call before the page draws its widgets. Later runs leave the widgets alone,
+    so nothing the user types is overwritten. Every value the link gets wrong
+    gives a warning and leaves that widget at its default.
+    """
+    rerun_through_app()
+    flag = f"_link_read_{page}"
+    if st.session_state.get(flag):
+        return
+    st.session_state[flag] = True
+    params = _link_params()
+    values, problems = read_params(params, specs)
+    if phrases:
+        linked = read_phrases(params)
+        problems = linked.problems + problems
+        if linked.text is not None:
+            values[PHRASES_KEY] = linked.text
+    for key, value in values.items():
+        st.session_state[key] = value
+    for problem in problems:
+        st.warning(problem, icon="🔗")
+
+
+def share_view(
+    specs: Sequence[Param] = (), *, phrases: bool = True, note: str | None = None
+) -> ShareLink:
+    """Write the page's state into its URL and offer the link in the sidebar.
+
+    Call after the page has drawn its widgets. ``note`` says what the link
+    cannot carry (an uploaded file, imported vectors).
+    """
+    params: dict[str, str] = {}
+    if phrases:
+        params.update(phrases_params(st.session_state.get(PHRASES_KEY, "")))
+    for spec in specs:
+        if spec.key in st.session_state:
+            params[spec.name] = spec.format(st.session_state[spec.key])
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
+    link = share_link(st.context.url or "", params)
+    with st.sidebar.popover("🔗 Share this view", width="stretch", key="share"):
+        if link.url is None:
+            st.warning(link.problem, icon="📏")
+        else:
+            st.markdown("Anyone who opens this link sees the same picture:")
+            st.code(link.url, language=None, wrap_lines=True)
+        if note:
+            st.caption(note)
+    return link
