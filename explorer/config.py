@@ -32,9 +32,12 @@ ALL_PAIRS_MAX = 6
 LABELLED_LINES_MAX = 8
 
 #: Built-in models: name -> what the UI calls it.
+#: Dimensions of the real model, all-MiniLM-L6-v2, for page text written before it
+#: loads (a test checks it against the loaded model).
+REAL_MODEL_DIM = 384
 BUILTIN_MODELS = {
     "toy": "Toy 2-D model (axes mean something)",
-    "minilm": "Real model: all-MiniLM-L6-v2 (384 dimensions)",
+    "minilm": f"Real model: all-MiniLM-L6-v2 ({REAL_MODEL_DIM} dimensions)",
 }
 #: How figures and messages name a model.
 MODEL_TITLES = {"toy": "Toy model", "minilm": "all-MiniLM-L6-v2"}

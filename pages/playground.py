@@ -15,9 +15,9 @@ from explorer.config import (
     METRICS,
 )
 from explorer.documents.vectors import IMPORT_SUFFIXES, read_uploads
-from explorer.figures.export import file_stem, plotly_config, scene_exports
+from explorer.figures.export import file_stem, scene_exports
 from explorer.figures.playground import scene_figure
-from explorer.figures.style import clicked_index
+from explorer.figures.style import chart_config, clicked_index
 from explorer.links import Param
 from explorer.models.imported import ImportedEmbedder
 from explorer.phrases import markdown_escape, shorten
@@ -232,7 +232,7 @@ with outputs:
         key=CHART_KEY,
         on_select=select_from_chart,
         selection_mode="points",
-        config={**plotly_config(file_stem=file_stem(scene)), "scrollZoom": True},
+        config=chart_config(file_stem=file_stem(scene)),
     )
     if scene.is_projected:
         st.caption(

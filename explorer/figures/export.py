@@ -23,22 +23,8 @@ from explorer.documents.writers import (
     projector_zip,
 )
 from explorer.figures.playground import scene_figure
+from explorer.figures.style import chart_config
 from explorer.space.scene import Scene
-
-
-def plotly_config(*, file_stem: str = "embedding-map") -> dict:
-    """Plotly config for a chart: the mode bar's camera saves ``<file_stem>.png`` at 2x.
-
-    Pass it to ``st.plotly_chart(fig, config=...)`` or :func:`figure_html`.
-
-    Example:
-        >>> plotly_config(file_stem="map")["toImageButtonOptions"]["filename"]
-        'map'
-    """
-    return {
-        "displaylogo": False,
-        "toImageButtonOptions": {"format": "png", "filename": file_stem, "scale": 2},
-    }
 
 
 def figure_html(fig: go.Figure, *, title: str = "Embedding map", file_stem: str = "") -> str:
@@ -53,7 +39,7 @@ def figure_html(fig: go.Figure, *, title: str = "Embedding map", file_stem: str 
         >>> "<title>a &lt;b&gt;</title>" in page, "cdn.plot.ly/plotly" in page
         (True, False)
     """
-    config = plotly_config(file_stem=file_stem or "embedding-map")
+    config = chart_config(file_stem=file_stem or "embedding-map", zoom=False)
     page = fig.to_html(
         full_html=True,
         include_plotlyjs=True,

@@ -27,6 +27,28 @@ LINE_TRACE = "distance"
 LINE_COLOR = "rgba(80, 80, 80, 0.75)"
 
 
+def chart_config(*, file_stem: str = "embedding-map", zoom: bool = True) -> dict:
+    """Plotly config for every chart: no logo, the camera saves ``<file_stem>.png`` at 2x,
+    and (``zoom``) the mouse wheel zooms.
+
+    Pass it to ``st.plotly_chart(fig, config=...)`` or
+    :func:`explorer.figures.export.figure_html`.
+
+    Example:
+        >>> chart_config(file_stem="map")["toImageButtonOptions"]["filename"]
+        'map'
+        >>> chart_config(zoom=False).get("scrollZoom", False)
+        False
+    """
+    config: dict = {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": file_stem, "scale": 2},
+    }
+    if zoom:
+        config["scrollZoom"] = True
+    return config
+
+
 def point_label(phrase: str) -> str:
     """A phrase's label on the map: escaped, wrapped over at most two lines.
 

@@ -17,6 +17,9 @@ from explorer.links import (
 from explorer.ui.nav import rerun_through_app
 from explorer.ui.widgets import PHRASES_KEY
 
+#: Session key: the link parameters the page being drawn registered (for :func:`stop_page`).
+_LINK_SPECS_KEY = "_link_specs"
+
 
 def _link_params() -> dict[str, list[str]]:
     return {name: st.query_params.get_all(name) for name in st.query_params}
@@ -30,6 +33,7 @@ def restore_from_link(page: str, specs: Sequence[Param] = (), *, phrases: bool =
     gives a warning and leaves that widget at its default.
     """
     rerun_through_app()
+    st.session_state[_LINK_SPECS_KEY] = (tuple(specs), phrases)
     flag = f"_link_read_{page}"
     if st.session_state.get(flag):
         return
@@ -45,6 +49,18 @@ def restore_from_link(page: str, specs: Sequence[Param] = (), *, phrases: bool =
         st.session_state[key] = value
     for problem in problems:
         st.warning(problem, icon="🔗")
+
+
+def stop_page(note: str | None = None) -> None:
+    """Write the link of what the page shows so far, then stop the page (``st.stop()``).
+
+    For a page's early exits (nothing to draw yet, a message shown): the link
+    still carries what was typed. Uses the parameters the page registered with
+    :func:`restore_from_link` in this run.
+    """
+    specs, phrases = st.session_state.get(_LINK_SPECS_KEY, ((), True))
+    share_view(specs, phrases=phrases, note=note)
+    st.stop()
 
 
 def share_view(

@@ -23,6 +23,7 @@ from explorer.documents.writers import distances_csv, points_csv, projector_tsv,
 from explorer.figures import export
 from explorer.figures.export import figure_html, scene_exports
 from explorer.figures.playground import scene_figure
+from explorer.figures.style import chart_config
 from explorer.models import Embedder
 from explorer.models.imported import ImportedEmbedder
 from explorer.phrases import parse_phrases
@@ -274,7 +275,7 @@ def test_png_is_the_mode_bar_camera_drawn_in_the_browser():
     js = get_plotlyjs()
     assert 'name:"toImage"' in js  # the camera button
     assert 'R=["toImage"]' in js or '=["toImage"]' in js  # first in every default mode bar
-    assert export.plotly_config()["toImageButtonOptions"]["format"] == "png"
+    assert chart_config()["toImageButtonOptions"]["format"] == "png"
     assert not hasattr(export, "figure_png")
 
 
