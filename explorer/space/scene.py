@@ -14,7 +14,15 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from explorer.config import ALL_PAIRS_MAX, HOVER_CHARS, LABELLED_LINES_MAX, METRICS
+from explorer.config import (
+    ALL_PAIRS_MAX,
+    HOVER_CHARS,
+    LABELLED_LINES_MAX,
+    METRICS,
+    NEAR_TIE_RATIO,
+    RANDOM_PAIR_QUANTILE,
+    TOY_DISTANCE_AXES,
+)
 from explorer.models import Embedder, load_model
 from explorer.phrases import markdown_escape, shorten
 from explorer.space.distances import (
@@ -27,6 +35,8 @@ from explorer.space.distances import (
 from explorer.space.projection import compute_projection
 
 LINE_DISTANCES = ("model", "map")
+#: The column of a 2-D model's vectors each one-axis distance reads.
+AXIS_COLUMNS = {"formality": 0, "tone": 1}
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,8 @@ class Scene:
         lines: pairs ``(i, j)`` joined by a dashed line.
         labelled: those of ``lines`` whose ``d=`` label is written on the map.
         notices: sentences for the user (fallbacks, degenerate pictures).
+        axes: for a 2-D model, what distances are measured on: ``"both"`` axes
+            (Euclidean on the plane), ``"tone"`` or ``"formality"`` alone.
     """
 
     phrases: list[str]
@@ -68,6 +80,7 @@ class Scene:
     lines: list[tuple[int, int]]
     labelled: list[tuple[int, int]]
     notices: list[str] = field(default_factory=list)
+    axes: str = "both"
 
     @property
     def is_projected(self) -> bool:
@@ -86,6 +99,8 @@ class Scene:
         """Where true distances are measured, in words."""
         if self.is_projected:
             return f"{METRICS[self.metric].lower()} distance in all {self.model_dim} dimensions"
+        if self.axes != "both":
+            return f"distance on {TOY_DISTANCE_AXES[self.axes]}"
         return f"{METRICS[self.metric].lower()} distance on the plane"
 
     @property
@@ -105,10 +120,20 @@ class Scene:
         focus = self.focus
         return None if focus is None else nearest_answer(self.true_distances, focus)
 
-    def answer_text(self) -> str | None:
-        """The article's question answered in one Markdown sentence (phrases escaped).
+    def answer_text(self, *, random_similarity: float | None = None) -> str | None:
+        """The article's question answered in Markdown (phrases escaped).
 
+        It names no winner when the runner-up is within ``NEAR_TIE_RATIO`` of
+        the nearest, or (cosine, with ``random_similarity``: the similarity that
+        ``RANDOM_PAIR_QUANTILE`` of random phrase pairs stay below) when even
+        the nearest is no more similar than random pairs usually are.
         ``None`` with fewer than two phrases.
+
+        Example:
+            >>> scene = build_scene(["a", "b", "c"], model=Plane([[0, 0], [1, 0], [0, 1.02]]))
+            >>> print(scene.answer_text())
+            Nearest to **“c”**, **“a”** (d=1.02) and **“b”** (d=1.43) are not equally near, \
+but “a” is the nearest...
         """
         answer = self.answer()
         if answer is None:
@@ -117,6 +142,26 @@ class Scene:
         def name(i: int) -> str:
             return f"“{markdown_escape(shorten(self.phrases[i], HOVER_CHARS))}”"
 
+        if answer.ratio is not None and answer.ratio < NEAR_TIE_RATIO:
+            return (
+                f"Nearest to **{name(answer.index)}** are **{name(answer.nearest)}** "
+                f"(d={answer.distance:.2f}) and **{name(answer.runner_up)}** "
+                f"(d={answer.runner_up_distance:.2f}) about equally: they differ by less "
+                f"than {NEAR_TIE_RATIO - 1:.0%} ({self.true_space}), so neither is clearly "
+                "nearer."
+            )
+        if (
+            random_similarity is not None
+            and self.metric == "cosine"
+            and 1.0 - answer.distance <= random_similarity
+        ):
+            return (
+                f"No phrase is really near **{name(answer.index)}**: the most similar, "
+                f"{name(answer.nearest)}, has cosine similarity {1.0 - answer.distance:.2f} "
+                f"(d={answer.distance:.2f}), within the range of random pairs of phrases "
+                f"({RANDOM_PAIR_QUANTILE:.0%} of them stay below {random_similarity:.2f}). "
+                "To this model these phrases are about as unrelated as any."
+            )
         text = (
             f"Nearest to **{name(answer.index)}** is **{name(answer.nearest)}**, "
             f"at d={answer.distance:.2f} ({self.true_space})."
@@ -187,6 +232,7 @@ def build_scene(
     metric: str = "euclidean",
     selected: int | None = None,
     line_distances: str = "model",
+    axes: str = "both",
     random_state: int = 0,
 ) -> Scene:
     """Embed phrases, place them on a 2-D map and choose the distance lines.
@@ -199,6 +245,9 @@ def build_scene(
         selected: index of the phrase the user picked, if any.
         line_distances: ``"model"`` to label lines with true distances,
             ``"map"`` with distances as drawn.
+        axes: for a 2-D model with meaningful axes (the toy model), measure
+            distances on ``"both"`` axes, on ``"tone"`` alone or on
+            ``"formality"`` alone.
         random_state: seed of the projection.
 
     Raises:
@@ -219,9 +268,20 @@ def build_scene(
         raise ValueError(
             f"Selected phrase {selected} does not exist; there are {len(phrases)} phrases."
         )
+    if axes not in TOY_DISTANCE_AXES:
+        raise ValueError(f"axes must be one of {', '.join(TOY_DISTANCE_AXES)}, got {axes!r}.")
     embedder = load_model(model) if isinstance(model, str) else model
+    if axes != "both" and (embedder.dim != 2 or embedder.axis_titles is None):
+        raise ValueError(
+            f"Distance on one axis needs a 2-D model whose axes mean something (the toy "
+            f"model); {embedder.name!r} has {embedder.dim} dimensions. Use axes='both'."
+        )
     vectors = embedder.encode(list(phrases))
-    true_distances = distances(vectors, metric=metric)
+    if axes == "both":
+        true_distances = distances(vectors, metric=metric)
+    else:
+        column = np.asarray(vectors, dtype=np.float64)[:, AXIS_COLUMNS[axes]]
+        true_distances = np.abs(column[:, None] - column[None, :])
     projection = compute_projection(
         vectors, method=method, metric=metric, random_state=random_state
     )
@@ -245,4 +305,5 @@ def build_scene(
         lines=lines,
         labelled=labelled,
         notices=notices,
+        axes=axes,
     )
