@@ -27,6 +27,19 @@ HOVER_CHARS = 300
 
 #: Up to this many phrases, a dashed line joins every pair.
 ALL_PAIRS_MAX = 6
+#: What the toy model's distances can be measured on (the Playground's
+#: "Measure distance on", link parameter ``axes``): name -> label.
+TOY_DISTANCE_AXES = {
+    "both": "both axes",
+    "tone": "tone only (negative → positive)",
+    "formality": "formality only (casual → formal)",
+}
+#: The runner-up within this factor of the nearest's distance is "about as near":
+#: the answer then names no winner.
+NEAR_TIE_RATIO = 1.05
+#: Share of random pairs of reference phrases (Inside a vector's baseline) whose
+#: cosine similarity a "really similar" pair must beat.
+RANDOM_PAIR_QUANTILE = 0.95
 #: Above ALL_PAIRS_MAX phrases, lines from the selected phrase to all others
 #: are labelled only for its nearest this-many (the rest say it on hover).
 LABELLED_LINES_MAX = 8
@@ -180,8 +193,9 @@ CORPUS_NEIGHBORS = 10
 #: Hits a search within the corpus highlights by default, and at most.
 CORPUS_SEARCH_HITS = 20
 CORPUS_SEARCH_MAX_HITS = 200
-#: Colours for a categorical column; rarer values are drawn together as "other".
-CORPUS_COLOR_CATEGORIES = 12
+#: Colours for categories (a corpus column's values, the search map's topics), each
+#: its own (figures.style.category_palette); rarer values are drawn together as grey "other".
+CORPUS_COLOR_CATEGORIES = 24
 #: Below this many rows, the map uses ordinary SVG markers instead of WebGL.
 CORPUS_WEBGL_MIN = 1_000
 #: Row numbers a corpus note lists (rows left out for having no text, say); the rest are counted.
