@@ -28,13 +28,16 @@ from explorer.figures.search import search_map_figure
 from explorer.models import Embedder, load_model
 from explorer.models.imported import ImportedEmbedder
 from explorer.phrases import parse_phrases
-from explorer.space.axes import AXES_PRESETS, AxisProjection, axis_projection, toy_agreement
+from explorer.presets import AXES_PRESETS
+from explorer.space.axes import AxisProjection, axis_projection
 from explorer.space.compare import Comparison, compare_spaces
 from explorer.space.distances import distances, nearest, nearest_answer, nearest_neighbors
-from explorer.space.fidelity import Fidelity, compare_methods, fidelity, pca_variance
+from explorer.space.fidelity import Fidelity, fidelity
 from explorer.space.inside import cosine_baseline, dimension_readability, heat_strips
+from explorer.space.methods import compare_methods, pca_variance
 from explorer.space.projection import Projection, compute_projection, project
 from explorer.space.scene import Scene, build_scene
+from explorer.space.toy_agreement import toy_agreement
 
 __all__ = [
     "AXES_PRESETS",

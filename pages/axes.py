@@ -6,9 +6,12 @@ import numpy as np
 import streamlit as st
 
 from explorer.config import AXES_COSINE_WARNING, AXES_MAX_POLE_PHRASES
-from explorer.figures.compare import axes_figure
+from explorer.figures.axes import axes_figure
 from explorer.links import Param
-from explorer.space.axes import AXES_PRESETS, axis_projection, preset_for, toy_agreement
+from explorer.presets import AXES_PRESETS
+from explorer.space.axes import axis_projection
+from explorer.space.poles import preset_for
+from explorer.space.toy_agreement import toy_agreement
 from explorer.ui.cache import get_model
 from explorer.ui.links import restore_from_link, share_view
 from explorer.ui.widgets import PHRASES_KEY, html_download, phrase_box

@@ -23,7 +23,7 @@ from explorer.figures.fidelity import (
 )
 from explorer.links import Param
 from explorer.presets import TOPIC_PHRASES
-from explorer.space.fidelity import MethodComparison, compare_methods, pca_variance
+from explorer.space.methods import MethodComparison, compare_methods, pca_variance
 from explorer.ui.cache import get_model
 from explorer.ui.links import restore_from_link, share_view
 from explorer.ui.widgets import add_example_phrases, html_download, phrase_box

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.config import MAX_PHRASES, MODEL_TITLES, STRIPS_MAX
-from explorer.figures.fidelity import baseline_figure, heat_strips_figure
+from explorer.figures.inside import baseline_figure, heat_strips_figure
 from explorer.links import Param
 from explorer.phrases import markdown_escape, shorten
 from explorer.presets import TOPIC_PHRASES

@@ -1,4 +1,4 @@
-"""Figures for the Compare page (toy vs real) and for your own axes (no Streamlit here).
+"""Figures for the Compare page: the toy model and the real one side by side (no Streamlit here).
 
 Built on :mod:`explorer.figures`: the same palette, labels and label placement
 as the Playground, and every label and hover text HTML-escaped.
@@ -6,16 +6,13 @@ as the Playground, and every label and hover text HTML-escaped.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import plotly.graph_objects as go
 
-from explorer.config import HOVER_CHARS, LABEL_CHARS, METHODS, MODEL_TITLES
+from explorer.config import METHODS, MODEL_TITLES
 from explorer.figures.playground import scene_figure
-from explorer.figures.style import label_positions, padded_range, point_label, points_trace
-from explorer.phrases import escape, shorten
-from explorer.space.axes import POLE_ENDS, AxisProjection, pole_names
+from explorer.figures.style import quoted
+from explorer.phrases import escape
 from explorer.space.compare import Comparison
 
 #: Trace names of the selected phrase's nearest-neighbour lines.
@@ -23,9 +20,6 @@ NEAREST_HERE_TRACE = "nearest here"
 NEAREST_OTHER_TRACE = "nearest in the other space"
 NEAREST_HERE_COLOR = "#2ca02c"
 NEAREST_OTHER_COLOR = "#ff7f0e"
-#: Trace name of the pole means on the custom-axes map.
-POLES_TRACE = "poles"
-POLE_COLOR = "#555"
 SPACE_NAMES = {"toy": "the toy model", "real": "the real model"}
 
 
@@ -37,7 +31,7 @@ def _nearest_line(
         x=[float(coords[i, 0]), float(coords[j, 0])],
         y=[float(coords[i, 1]), float(coords[j, 1])],
         mode="lines",
-        name=escape(legend),
+        name=legend,
         line={"color": color, "width": 3.5, "dash": dash},
         # Like the Playground's lines: no hover, so a click lands on the point.
         hoverinfo="skip",
@@ -86,7 +80,7 @@ def comparison_figure(comparison: Comparison, space: str, *, height: int = 540) 
     coords = np.asarray(scene.coords, dtype=float)
 
     def short(index: int) -> str:
-        return f"“{shorten(comparison.phrases[index], LABEL_CHARS)}”"
+        return quoted(comparison.phrases[index])
 
     overlays = [
         _nearest_line(
@@ -119,89 +113,4 @@ def comparison_figure(comparison: Comparison, space: str, *, height: int = 540) 
         legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
         margin={"b": 90},
     )
-    return fig
-
-
-def axes_figure(phrases: Sequence[str], result: AxisProjection, *, height: int = 620) -> go.Figure:
-    """Phrases placed on your own axes, with the four pole means as grey diamonds.
-
-    Example:
-        >>> from explorer.space.axes import AXES_PRESETS, axis_projection
-        >>> preset = AXES_PRESETS["article"]
-        >>> result = axis_projection(
-        ...     ["a cat", "<b>hi</b>"], x_poles=preset.x_poles, y_poles=preset.y_poles
-        ... )
-        >>> fig = axes_figure(["a cat", "<b>hi</b>"], result)
-        >>> fig.layout.xaxis.title.text, fig.data[1].text[1]
-        ('casual → formal', '&lt;b&gt;hi&lt;/b&gt;')
-    """
-    if len(phrases) != len(result.coords):
-        raise ValueError(
-            f"Got {len(phrases)} phrases for {len(result.coords)} placed vectors; "
-            "give the phrases that were placed, in order."
-        )
-    coords = np.asarray(result.coords, dtype=float)
-    poles = result.pole_coords.reshape(4, 2)
-    everything = np.vstack([coords, poles])
-    x_range, y_range = padded_range(everything[:, 0]), padded_range(everything[:, 1])
-    x_title, y_title = (escape(t) for t in result.axis_titles)
-
-    pole_text, pole_hover = [], []
-    for axis, pair in (("x", result.x_poles), ("y", result.y_poles)):
-        for end, name, pole in zip(POLE_ENDS[axis], pole_names(*pair), pair, strict=True):
-            pole_text.append(escape(name))
-            listed = "<br>".join(f"• {escape(shorten(p, LABEL_CHARS))}" for p in pole)
-            pole_hover.append(
-                f"<b>{axis} axis, {end} pole</b>: mean of {len(pole)} "
-                f"phrase{'s' if len(pole) > 1 else ''}<br>{listed}"
-            )
-
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=poles[:, 0].tolist(),
-            y=poles[:, 1].tolist(),
-            mode="markers+text",
-            name=POLES_TRACE,
-            text=pole_text,
-            textposition=label_positions(poles, x_range, y_range, pole_text),
-            textfont={"size": 11, "color": POLE_COLOR},
-            hovertext=pole_hover,
-            hovertemplate="%{hovertext}<extra></extra>",
-            marker={"symbol": "diamond", "size": 11, "color": "rgba(120, 120, 120, 0.55)"},
-            cliponaxis=False,
-            showlegend=False,
-        )
-    )
-    hovers = [
-        f"<b>{i + 1}.</b> {escape(shorten(phrase, HOVER_CHARS))}"
-        f"<br>x ({x_title}): {coords[i, 0]:+.2f}"
-        f"<br>y ({y_title}): {coords[i, 1]:+.2f}"
-        f"<br>outside the axes' plane: {result.out_of_plane[i]:.0%} of the "
-        f"{result.model_dim}-d vector"
-        for i, phrase in enumerate(phrases)
-    ]
-    fig.add_trace(points_trace(coords, [point_label(p) for p in phrases], hovers, x_range, y_range))
-    fig.add_hline(y=0, line={"color": "#999", "width": 1})
-    fig.add_vline(x=0, line={"color": "#999", "width": 1})
-    fig.update_layout(
-        title={
-            "text": escape(
-                f"Your own axes in {result.model_title} ({result.model_dim} dimensions)"
-            ),
-            "subtitle": {
-                "text": "−1 and +1 on each axis: the mean embedding of its first and second "
-                "pole (◆).<br>Only the positions along the axes mean something."
-            },
-            "x": 0.01,
-            "xanchor": "left",
-        },
-        height=height,
-        margin={"l": 60, "r": 30, "t": 95, "b": 60},
-        hovermode="closest",
-        plot_bgcolor="white",
-    )
-    axis_style = {"showgrid": True, "gridcolor": "#eee", "zeroline": False}
-    fig.update_xaxes(title={"text": x_title}, range=list(x_range), **axis_style)
-    fig.update_yaxes(title={"text": y_title}, range=list(y_range), **axis_style)
     return fig

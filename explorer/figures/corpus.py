@@ -29,7 +29,13 @@ from explorer.config import (
     LABEL_CHARS,
 )
 from explorer.documents.corpus_view import Neighbour
-from explorer.figures.style import LINE_COLOR, PALETTE, padded_range
+from explorer.figures.style import (
+    LINE_COLOR,
+    OTHER_COLOR,
+    base_layout,
+    category_color,
+    padded_range,
+)
 from explorer.phrases import escape, shorten
 
 #: Names of the figure's traces (tests and the page find them by name).
@@ -38,9 +44,9 @@ HITS_TRACE = "search hits"
 SELECTED_TRACE = "clicked"
 NEIGHBOURS_TRACE = "nearest neighbours"
 LINES_TRACE = "neighbour lines"
-#: Colour of points when nothing colours them, of "other" and of missing values.
+#: Colour of points when nothing colours them ("other" and missing values take
+#: figures.style.OTHER_COLOR).
 BASE_COLOR = "#6b8fb3"
-OTHER_COLOR = "#b0b0b0"
 OTHER = "other"
 MISSING = "(missing)"
 #: Colour scale for a numeric column.
@@ -91,7 +97,7 @@ def coloring(values: Sequence[object], *, column: str) -> Coloring:
     Example:
         >>> coloring(["cars", "food", None, "cars"], column="topic").categories
         ('cars', 'food', '(missing)', 'cars')
-        >>> coloring([float(i) for i in range(20)], column="stars").numbers[:3].tolist()
+        >>> coloring([float(i) for i in range(30)], column="stars").numbers[:3].tolist()
         [0.0, 1.0, 2.0]
     """
     values = list(values)
@@ -146,16 +152,18 @@ def category_order(categories: Sequence[str]) -> list[str]:
     return usual + special
 
 
-def category_color(position: int, category: str) -> str:
-    """The colour of the ``position``-th most common category.
+def category_colors(categories: Sequence[str]) -> list[str]:
+    """The colour of each category in ``categories`` (as :func:`category_order` gives
+    them): each its own from the category palette, grey for ``"other"`` and ``"(missing)"``.
 
     Example:
-        >>> category_color(0, "cars"), category_color(3, "other")
-        ('#1f77b4', '#b0b0b0')
+        >>> category_colors(["cars", "food", "other"])
+        ['#1f77b3', '#ff7e0e', '#b0b0b0']
     """
-    if category in (OTHER, MISSING):
-        return OTHER_COLOR
-    return PALETTE[position % len(PALETTE)]
+    return [
+        OTHER_COLOR if category in (OTHER, MISSING) else category_color(position)
+        for position, category in enumerate(categories)
+    ]
 
 
 def hover_texts(texts: Sequence[str], *, prefix: Sequence[str] | None = None) -> list[str]:
@@ -273,9 +281,10 @@ def _corpus_traces(
     for i, category in enumerate(categories):
         groups.setdefault(category, []).append(i)
     traces = []
-    for position, category in enumerate(category_order(categories)):
+    order = category_order(categories)
+    for category, colour in zip(order, category_colors(order), strict=True):
         members = np.asarray(groups[category], dtype=np.int64)
-        marker = {"size": size, "opacity": opacity, "color": category_color(position, category)}
+        marker = {"size": size, "opacity": opacity, "color": colour}
         traces.append(
             _points(
                 coords, members, hovers, name=escape(shorten(category, LABEL_CHARS)),
@@ -420,21 +429,20 @@ def corpus_figure(
             f"Dashed lines: the clicked ★ → its {len(neighbours)} nearest neighbours, "
             f"d = {escape(space)}, not as drawn."
         )
-    fig.update_layout(
-        title={"text": title, "subtitle": {"text": subtitle}, "x": 0.01, "xanchor": "left"},
+    base_layout(
+        fig,
+        title=title,
+        subtitle=subtitle,
         height=height,
-        margin={"l": 60, "r": 30, "t": 90, "b": 55},
+        margin={"t": 90, "b": 55},
         annotations=annotations,
-        hovermode="closest",
-        plot_bgcolor="white",
         legend={"itemsizing": "constant"},
         dragmode="pan",
         uirevision="corpus-map",
     )
-    axis_style = {"showgrid": True, "gridcolor": "#eee", "zeroline": False}
     if n:
         x_range = list(padded_range(points[:, 0], share=0.05))
         y_range = list(padded_range(points[:, 1], share=0.05))
-        fig.update_xaxes(title={"text": axis_titles[0]}, range=x_range, **axis_style)
-        fig.update_yaxes(title={"text": axis_titles[1]}, range=y_range, **axis_style)
+        fig.update_xaxes(title={"text": axis_titles[0]}, range=x_range)
+        fig.update_yaxes(title={"text": axis_titles[1]}, range=y_range)
     return fig

@@ -1,4 +1,5 @@
-"""Plotly figures for map fidelity and the inside of a vector (no Streamlit here).
+"""Plotly figures for map fidelity: the Shepard diagram, false and torn neighbours, methods
+compared, PCA variance (no Streamlit here).
 
 Every phrase shown in a label, legend or hover is HTML-escaped, and every
 distance says which space it was measured in.
@@ -10,19 +11,18 @@ import numpy as np
 import plotly.graph_objects as go
 from numpy.typing import NDArray
 
-from explorer.config import (
-    BASELINE_BINS,
-    HOVER_CHARS,
-    LABEL_CHARS,
-    METHODS,
-    METRICS,
-    MODEL_TITLES,
-    SHEPARD_MAX_POINTS,
+from explorer.config import HOVER_CHARS, METHODS, METRICS, SHEPARD_MAX_POINTS
+from explorer.figures.style import (
+    base_layout,
+    padded_range,
+    phrase_color,
+    point_label,
+    points_trace,
+    quoted,
 )
-from explorer.figures.style import padded_range, phrase_color, point_label, points_trace
 from explorer.phrases import escape, shorten
-from explorer.space.fidelity import Fidelity, MethodComparison, PcaVariance
-from explorer.space.inside import CosineBaseline, HeatStrips, PairSimilarity
+from explorer.space.fidelity import Fidelity
+from explorer.space.methods import MethodComparison, PcaVariance
 
 SHEPARD_TRACE = "pairs"
 FALSE_TRACE = "false neighbours"
@@ -39,17 +39,8 @@ SCORE_LABELS = {
 }
 VARIANCE_COLOR = "#1f77b4"
 CUMULATIVE_COLOR = "#ff7f0e"
-BASELINE_COLOR = "rgba(120, 120, 120, 0.55)"
-_LAYOUT = {"plot_bgcolor": "white", "hovermode": "closest"}
-_AXIS = {"showgrid": True, "gridcolor": "#eee", "zeroline": False}
-
-
-def _quote(phrase: str) -> str:
-    return f"“{escape(shorten(phrase, LABEL_CHARS))}”"
-
-
-def _title(text: str, subtitle: str) -> dict:
-    return {"text": text, "subtitle": {"text": subtitle}, "x": 0.01, "xanchor": "left"}
+#: A horizontal legend above the plot, at its right.
+LEGEND_TOP_RIGHT = {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"}
 
 
 def true_axis_title(fid: Fidelity) -> str:
@@ -97,7 +88,7 @@ def shepard_figure(
     pairs = fid.pairs[shown]
     true, drawn = fid.true_distances[shown], fid.map_distances[shown]
     hovers = [
-        f"{_quote(phrases[i])} ↔ {_quote(phrases[j])}<br>{escape(fid.true_space)}: {t:.3f}"
+        f"{quoted(phrases[i])} ↔ {quoted(phrases[j])}<br>{escape(fid.true_space)}: {t:.3f}"
         f"<br>Euclidean distance on the 2-D map: {d:.3f}"
         for (i, j), t, d in zip(pairs.tolist(), true, drawn, strict=True)
     ]
@@ -121,17 +112,15 @@ def shepard_figure(
     )
     if total > max_points:
         subtitle += f" Showing a random {max_points:,} of the {total:,} pairs."
-    fig.update_layout(
-        title=_title(
-            f"Shepard diagram: rank correlation {rho}",
-            subtitle,
-        ),
+    base_layout(
+        fig,
+        title=f"Shepard diagram: rank correlation {rho}",
+        subtitle=subtitle,
         height=height,
-        margin={"l": 60, "r": 20, "t": 80, "b": 60},
-        **_LAYOUT,
+        margin={"r": 20},
     )
-    fig.update_xaxes(title={"text": true_axis_title(fid)}, **_AXIS)
-    fig.update_yaxes(title={"text": MAP_AXIS_TITLE}, **_AXIS)
+    fig.update_xaxes(title={"text": true_axis_title(fid)})
+    fig.update_yaxes(title={"text": MAP_AXIS_TITLE})
     return fig
 
 
@@ -222,22 +211,16 @@ def neighbour_map_figure(
             font_size=12,
         )
     )
-    fig.update_layout(
-        title=_title(
-            escape(title), "Projected axes carry no meaning; only closeness does, and it lies."
-        ),
+    base_layout(
+        fig,
+        title=escape(title),
+        subtitle="Projected axes carry no meaning; only closeness does, and it lies.",
         height=height,
-        margin={"l": 60, "r": 30, "t": 80, "b": 60},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
-        **_LAYOUT,
     )
-    fig.update_xaxes(title={"text": escape(axis_titles[0])}, range=list(x_range), **_AXIS)
+    fig.update_xaxes(title={"text": escape(axis_titles[0])}, range=list(x_range))
     fig.update_yaxes(
-        title={"text": escape(axis_titles[1])},
-        range=list(y_range),
-        scaleanchor="x",
-        scaleratio=1,
-        **_AXIS,
+        title={"text": escape(axis_titles[1])}, range=list(y_range), scaleanchor="x", scaleratio=1
     )
     return fig
 
@@ -246,7 +229,7 @@ def methods_figure(comparison: MethodComparison, *, height: int = 380) -> go.Fig
     """Grouped bars: each score for each method on the same phrases (1 = perfect).
 
     Example:
-        >>> from explorer.space.fidelity import compare_methods
+        >>> from explorer.space.methods import compare_methods
         >>> plane = [[0, 0, 0], [1, 0, 1], [0, 2, 2], [3, 1, 4], [1, 3, 4], [4, 4, 8]]
         >>> fig = methods_figure(compare_methods(plane, methods=("pca",), k=2))
         >>> fig.data[0].name, list(fig.data[0].x)
@@ -276,19 +259,17 @@ def methods_figure(comparison: MethodComparison, *, height: int = 380) -> go.Fig
                 hovertemplate=f"{name}<br>%{{x}}: %{{y:.3f}}<extra></extra>",
             )
         )
-    fig.update_layout(
-        title=_title(
-            "The same phrases, one map per method",
-            "Every score is 1 for a perfect map. Distances measured in all dimensions "
-            "vs as drawn in 2-D.",
-        ),
-        barmode="group",
+    base_layout(
+        fig,
+        title="The same phrases, one map per method",
+        subtitle="Every score is 1 for a perfect map. Distances measured in all dimensions "
+        "vs as drawn in 2-D.",
         height=height,
-        margin={"l": 60, "r": 20, "t": 80, "b": 40},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
-        **_LAYOUT,
+        margin={"r": 20, "b": 40},
+        barmode="group",
+        legend=LEGEND_TOP_RIGHT,
     )
-    fig.update_yaxes(range=[min(low - 0.05, 0), 1.12], title={"text": "score"}, **_AXIS)
+    fig.update_yaxes(range=[min(low - 0.05, 0), 1.12], title={"text": "score"})
     return fig
 
 
@@ -296,7 +277,7 @@ def variance_figure(variance: PcaVariance, *, height: int = 420) -> go.Figure:
     """PCA's share of variance per component, the running total, and 50% / 90% marked.
 
     Example:
-        >>> from explorer.space.fidelity import pca_variance
+        >>> from explorer.space.methods import pca_variance
         >>> fig = variance_figure(pca_variance([[0, 0, 0], [2, 0, 0], [0, 1, 0], [2, 1, 0]]))
         >>> [t.name for t in fig.data], list(fig.data[1].y)
         (['per component', 'cumulative'], [80.0, 100.0])
@@ -333,156 +314,16 @@ def variance_figure(variance: PcaVariance, *, height: int = 420) -> go.Figure:
         )
         fig.add_vline(x=needed, line={"color": "#bbb", "dash": "dot", "width": 1})
     shown = float(variance.cumulative[min(1, variance.max_components - 1)])
-    fig.update_layout(
-        title=_title(
-            f"PCA: how the variance of {variance.n} phrases spreads over components "
-            f"({variance.dim} dimensions)",
-            f"The 2-D PCA map shows the first two components: {shown:.0%} of the variance. "
-            f"{variance.n} phrases have at most {variance.n - 1} components with any variance.",
-        ),
+    base_layout(
+        fig,
+        title=f"PCA: how the variance of {variance.n} phrases spreads over components "
+        f"({variance.dim} dimensions)",
+        subtitle=f"The 2-D PCA map shows the first two components: {shown:.0%} of the variance. "
+        f"{variance.n} phrases have at most {variance.n - 1} components with any variance.",
         height=height,
-        margin={"l": 60, "r": 20, "t": 80, "b": 50},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
-        **_LAYOUT,
+        margin={"r": 20, "b": 50},
+        legend=LEGEND_TOP_RIGHT,
     )
-    fig.update_xaxes(title={"text": "PCA component"}, **_AXIS)
-    fig.update_yaxes(title={"text": "% of variance"}, range=[0, 105], **_AXIS)
-    return fig
-
-
-def heat_strips_figure(strips: HeatStrips, *, model_name: str = "minilm") -> go.Figure:
-    """One heat strip per phrase: its raw values, dimensions aligned, one colour scale.
-
-    Example:
-        >>> from explorer.space.inside import heat_strips
-        >>> fig = heat_strips_figure(heat_strips(["<b>a</b>", "b"], [[1.0, -2.0], [0.5, 0.0]]))
-        >>> fig.data[0].type, fig.data[0].zmin, fig.data[0].zmax
-        ('heatmap', -2.0, 2.0)
-        >>> list(fig.layout.yaxis.ticktext)
-        ['1. &lt;b&gt;a&lt;/b&gt;', '2. b']
-    """
-    m, d = strips.values.shape
-    rows = list(range(1, m + 1))
-    names = [escape(shorten(p, HOVER_CHARS)) for p in strips.phrases]
-    dimension_numbers = (strips.dims + 1).tolist()
-    fig = go.Figure(
-        go.Heatmap(
-            z=strips.values.round(4).tolist(),
-            x=list(range(1, d + 1)),
-            y=rows,
-            zmin=-strips.limit,
-            zmax=strips.limit,
-            zmid=0,
-            colorscale="RdBu",
-            colorbar={"title": {"text": "value"}, "thickness": 12},
-            text=[[name] * d for name in names],
-            customdata=[dimension_numbers] * m,
-            hovertemplate="%{text}<br>dimension %{customdata}: %{z:.3f}<extra></extra>",
-            xgap=0,
-            ygap=4,
-        )
-    )
-    pairs = [
-        f"{i + 1} ↔ {j + 1}: {strips.similarities[i, j]:.2f}"
-        for i in range(m)
-        for j in range(i + 1, m)
-    ]
-    model = escape(MODEL_TITLES.get(model_name, model_name))
-    subtitle = (
-        f"Cosine similarity (all {d} dimensions): {', '.join(pairs)}"
-        if pairs
-        else "Choose a second phrase to compare patterns."
-    )
-    order = (
-        f"dimension 1 to {d}"
-        if strips.order == "index"
-        else f"the {d} dimensions, sorted by phrase 1's values"
-    )
-    fig.update_layout(
-        title=_title(f"The raw numbers: {m} phrase{'s' if m > 1 else ''} in {model}", subtitle),
-        height=140 + 70 * m,
-        margin={"l": 20, "r": 20, "t": 80, "b": 50},
-        plot_bgcolor="white",
-    )
-    fig.update_xaxes(title={"text": order}, showgrid=False, zeroline=False)
-    fig.update_yaxes(
-        tickvals=rows,
-        ticktext=[f"{i}. {escape(shorten(p, LABEL_CHARS))}" for i, p in zip(rows, strips.phrases)],
-        autorange="reversed",
-        showgrid=False,
-        zeroline=False,
-    )
-    return fig
-
-
-def baseline_figure(
-    baseline: CosineBaseline,
-    marks: list[PairSimilarity],
-    phrases: list[str],
-    *,
-    height: int = 420,
-) -> go.Figure:
-    """Histogram of random pairs' cosine similarity, with the user's pairs as vertical lines.
-
-    Example:
-        >>> from explorer.space.inside import pair_similarities
-        >>> baseline = CosineBaseline("minilm", np.array([0.1, 0.2, 0.2, 0.4]), 4, 0)
-        >>> marks = pair_similarities([[1.0, 0.0], [1.0, 1.0]], baseline)
-        >>> fig = baseline_figure(baseline, marks, ["<i>x</i>", "y"])
-        >>> fig.data[1].x, fig.data[1].name
-        ((0.7071, 0.7071), '“&lt;i&gt;x&lt;/i&gt;” ↔ “y”: 0.71 is higher than all 4 random pairs')
-    """
-    counts, edges = np.histogram(baseline.similarities, bins=BASELINE_BINS, range=(-1.0, 1.0))
-    shares = counts / counts.sum() * 100
-    centers = (edges[:-1] + edges[1:]) / 2
-    fig = go.Figure(
-        go.Bar(
-            x=centers.round(4).tolist(),
-            y=shares.round(3).tolist(),
-            width=float(edges[1] - edges[0]),
-            name="random pairs",
-            marker={"color": BASELINE_COLOR},
-            customdata=np.column_stack([edges[:-1], edges[1:]]).round(3).tolist(),
-            hovertemplate="cosine %{customdata[0]} to %{customdata[1]}: "
-            "%{y:.1f}% of random pairs<extra></extra>",
-            showlegend=True,
-        )
-    )
-    top = float(shares.max()) * 1.08
-    for index, mark in enumerate(marks):
-        label = (
-            f"{_quote(phrases[mark.first])} ↔ {_quote(phrases[mark.second])}: "
-            f"{baseline.describe(mark.similarity)}"
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=[round(mark.similarity, 4)] * 2,
-                y=[0, top],
-                mode="lines",
-                name=label,
-                line={"color": phrase_color(index), "width": 3},
-                hovertemplate=f"{label}<extra></extra>",
-                meta={"pair": [mark.first, mark.second], "percentile": mark.percentile},
-            )
-        )
-    values = [*baseline.similarities.tolist(), *(m.similarity for m in marks)]
-    model = escape(MODEL_TITLES.get(baseline.model_name, baseline.model_name))
-    fig.update_layout(
-        title=_title(
-            "How high is high? Cosine similarity of random pairs of phrases",
-            f"{len(baseline.similarities):,} random pairs of {baseline.n_phrases} reference "
-            f"phrases, {model}, measured in all its dimensions (seed {baseline.seed}).",
-        ),
-        height=height,
-        margin={"l": 60, "r": 20, "t": 80, "b": 50},
-        bargap=0,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
-        **_LAYOUT,
-    )
-    fig.update_xaxes(
-        title={"text": "cosine similarity (all dimensions)"},
-        range=[min(-0.25, min(values) - 0.05), 1.02],
-        **_AXIS,
-    )
-    fig.update_yaxes(title={"text": "% of random pairs"}, range=[0, top * 1.02], **_AXIS)
+    fig.update_xaxes(title={"text": "PCA component"})
+    fig.update_yaxes(title={"text": "% of variance"}, range=[0, 105])
     return fig

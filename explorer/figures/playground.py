@@ -10,6 +10,7 @@ from explorer.figures.style import (
     LINE_COLOR,
     LINE_TRACE,
     aspect_ranges,
+    base_layout,
     padded_range,
     point_label,
     points_trace,
@@ -112,22 +113,10 @@ def scene_figure(scene: Scene, *, height: int = 620) -> go.Figure:
     )
 
     title, subtitle = _title(scene)
-    fig.update_layout(
-        title={"text": title, "subtitle": {"text": subtitle}, "x": 0.01, "xanchor": "left"},
-        height=height,
-        margin={"l": 60, "r": 30, "t": 80, "b": 60},
-        annotations=annotations,
-        hovermode="closest",
-        plot_bgcolor="white",
-    )
-    axis_style = {"showgrid": True, "gridcolor": "#eee", "zeroline": False, "fixedrange": False}
-    fig.update_xaxes(title={"text": scene.axis_titles[0]}, range=list(x_range), **axis_style)
+    base_layout(fig, title=title, subtitle=subtitle, height=height, annotations=annotations)
+    fig.update_xaxes(title={"text": scene.axis_titles[0]}, range=list(x_range))
     fig.update_yaxes(
-        title={"text": scene.axis_titles[1]},
-        range=list(y_range),
-        scaleanchor="x",
-        scaleratio=1,
-        **axis_style,
+        title={"text": scene.axis_titles[1]}, range=list(y_range), scaleanchor="x", scaleratio=1
     )
     if toy_square:
         _draw_quadrants(fig)

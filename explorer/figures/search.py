@@ -18,7 +18,15 @@ from explorer.config import (
     SEARCH_MAP_WEBGL_MIN,
 )
 from explorer.documents.search_map import SearchMap
-from explorer.figures.style import LINE_COLOR, LINE_TRACE, PALETTE, label_positions, padded_range
+from explorer.figures.style import (
+    LINE_COLOR,
+    LINE_TRACE,
+    base_layout,
+    category_color,
+    category_palette,
+    label_positions,
+    padded_range,
+)
 from explorer.phrases import escape, shorten
 
 QUERY_TRACE = "query"
@@ -31,7 +39,8 @@ QUERY_LABEL = "query label"
 BEST_LABEL = "best hit label"
 #: Where a line's d= label sits, as a fraction of the way from the query to the hit.
 LABEL_AT = 0.62
-#: Marker shapes, one per round of the palette, so topics beyond ten stay apart.
+#: Marker shapes, one per round of the category palette: up to its length every
+#: topic has its own colour; beyond, a colour comes back with another shape.
 TOPIC_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross")
 
 
@@ -39,12 +48,14 @@ def topic_style(position: int) -> tuple[str, str]:
     """Colour and marker symbol of the topic at ``position`` (in sorted order).
 
     Example:
-        >>> topic_style(0), topic_style(10)
-        (('#1f77b4', 'circle'), ('#1f77b4', 'square'))
+        >>> from explorer.config import CORPUS_COLOR_CATEGORIES
+        >>> topic_style(0), topic_style(1)
+        (('#1f77b3', 'circle'), ('#ff7e0e', 'circle'))
+        >>> topic_style(CORPUS_COLOR_CATEGORIES)
+        ('#1f77b3', 'square')
     """
-    color = PALETTE[position % len(PALETTE)]
-    symbol = TOPIC_SYMBOLS[(position // len(PALETTE)) % len(TOPIC_SYMBOLS)]
-    return color, symbol
+    rounds = position // len(category_palette())
+    return category_color(position), TOPIC_SYMBOLS[rounds % len(TOPIC_SYMBOLS)]
 
 
 def _callout(x: float, y: float, text: str, name: str, color: str, dx: int, dy: int) -> dict:
@@ -219,22 +230,17 @@ def search_map_figure(smap: SearchMap, *, height: int = 620) -> go.Figure:
         f"d = {true_space} (1 − cosine similarity), not as drawn.<br>"
         "The query is placed with the projection fitted to the corpus, not refitted."
     )
-    fig.update_layout(
-        title={"text": title, "subtitle": {"text": subtitle}, "x": 0.01, "xanchor": "left"},
+    base_layout(
+        fig,
+        title=title,
+        subtitle=subtitle,
         height=height,
-        margin={"l": 60, "r": 30, "t": 105, "b": 60},
+        margin={"t": 105},
         annotations=annotations,
-        hovermode="closest",
-        plot_bgcolor="white",
         legend={"itemsizing": "constant"},
     )
-    axis_style = {"showgrid": True, "gridcolor": "#eee", "zeroline": False}
-    fig.update_xaxes(title={"text": smap.axis_titles[0]}, range=x_range, **axis_style)
+    fig.update_xaxes(title={"text": smap.axis_titles[0]}, range=x_range)
     fig.update_yaxes(
-        title={"text": smap.axis_titles[1]},
-        range=y_range,
-        scaleanchor="x",
-        scaleratio=1,
-        **axis_style,
+        title={"text": smap.axis_titles[1]}, range=y_range, scaleanchor="x", scaleratio=1
     )
     return fig

@@ -1,5 +1,5 @@
-"""The style kit every map shares (no Streamlit here): palette, trace names, label
-placement, clicks, ranges.
+"""The style kit every map shares (no Streamlit here): palettes, the common layout,
+trace names, label placement, clicks, ranges.
 
 Every label and hover text is HTML-escaped: Plotly draws a subset of HTML, and
 a phrase such as ``<b>hi</b>`` must show as typed.
@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 from numpy.typing import NDArray
 
-from explorer.phrases import escape, wrap_label
+from explorer.config import CORPUS_COLOR_CATEGORIES, LABEL_CHARS
+from explorer.phrases import escape, shorten, wrap_label
 
 #: One colour per phrase, by position; the same phrase list gives the same colours.
 PALETTE = (
@@ -25,6 +27,15 @@ PALETTE = (
 POINTS_TRACE = "phrases"
 LINE_TRACE = "distance"
 LINE_COLOR = "rgba(80, 80, 80, 0.75)"
+#: The one grey of categories: "other" (rare values grouped) and missing values.
+OTHER_COLOR = "#b0b0b0"
+#: Palette colours kept for categories: at least this CIELAB chroma (no near-grey
+#: that could pass for "other") and at most this lightness (none fades into the
+#: white background).
+CATEGORY_MIN_CHROMA = 30.0
+CATEGORY_MAX_LIGHTNESS = 85.0
+#: Gridlines and no zero line: every chart's axes.
+AXIS_STYLE = {"showgrid": True, "gridcolor": "#eee", "zeroline": False}
 
 
 def chart_config(*, file_stem: str = "embedding-map", zoom: bool = True) -> dict:
@@ -49,6 +60,108 @@ def chart_config(*, file_stem: str = "embedding-map", zoom: bool = True) -> dict
     return config
 
 
+def base_layout(
+    fig: go.Figure,
+    *,
+    title: str,
+    subtitle: str | None = None,
+    height: int,
+    margin: Mapping[str, int] | None = None,
+    grid: bool = True,
+    **layout: Any,
+) -> go.Figure:
+    """The layout every chart shares: title and subtitle at the left, a white plot,
+    ``AXIS_STYLE`` on both axes (``grid=False``: no gridlines), hover on the closest
+    point; ``layout`` adds or overrides (``legend=...``). Returns ``fig``.
+
+    ``title`` and ``subtitle`` are Plotly HTML: escape any phrase in them.
+
+    Example:
+        >>> fig = base_layout(go.Figure(), title="t", subtitle="s", height=300)
+        >>> fig.layout.title.subtitle.text, fig.layout.plot_bgcolor, fig.layout.xaxis.gridcolor
+        ('s', 'white', '#eee')
+    """
+    heading: dict[str, Any] = {"text": title, "x": 0.01, "xanchor": "left"}
+    if subtitle is not None:
+        heading["subtitle"] = {"text": subtitle}
+    fig.update_layout(
+        title=heading,
+        height=height,
+        margin={"l": 60, "r": 30, "t": 80, "b": 60, **(margin or {})},
+        plot_bgcolor="white",
+        hovermode="closest",
+        **layout,
+    )
+    axes = {**AXIS_STYLE, "showgrid": grid}
+    fig.update_xaxes(**axes)
+    fig.update_yaxes(**axes)
+    return fig
+
+
+def _cielab(colors: list[str]) -> NDArray[np.float64]:
+    """CIELAB (D65) of ``#rrggbb`` colours, one row (L, a, b) each."""
+    rgb = np.array([[int(c[i : i + 2], 16) / 255 for i in (1, 3, 5)] for c in colors])
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    to_xyz = np.array(
+        [[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]
+    )
+    xyz = linear @ to_xyz.T / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 216 / 24389, np.cbrt(xyz), (24389 / 27 * xyz + 16) / 116)
+    return np.column_stack(
+        [116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])]
+    )
+
+
+def chroma_lightness(color: str) -> tuple[float, float]:
+    """A ``#rrggbb`` colour's CIELAB chroma (0 = grey) and lightness (0 black, 100 white).
+
+    Example:
+        >>> [round(v) for v in chroma_lightness("#b0b0b0")], round(chroma_lightness("#d62728")[0])
+        ([0, 72], 79)
+    """
+    lightness, a, b = _cielab([color])[0]
+    return float(np.hypot(a, b)), float(lightness)
+
+
+@lru_cache(maxsize=1)
+def category_palette() -> tuple[str, ...]:
+    """``CORPUS_COLOR_CATEGORIES`` colours that tell categories apart, none near grey.
+
+    colorcet's ``glasbey_category10``: Glasbey's method picks each next colour as
+    far as possible (in a perceptual colour space) from all before it, starting
+    from the familiar Category10 (blue, orange, green, red, ...). Colours with a
+    chroma below ``CATEGORY_MIN_CHROMA`` (greys, greyish browns) or lighter than
+    ``CATEGORY_MAX_LIGHTNESS`` are left out, so grey means "other" alone.
+
+    Example:
+        >>> palette = category_palette()
+        >>> len(set(palette)) == len(palette) == CORPUS_COLOR_CATEGORIES, palette[:3]
+        (True, ('#1f77b3', '#ff7e0e', '#2ba02b'))
+    """
+    import colorcet
+
+    colors = list(colorcet.palette["glasbey_category10"])
+    lab = _cielab(colors)
+    chroma = np.hypot(lab[:, 1], lab[:, 2])
+    kept = [
+        color
+        for color, lightness, c in zip(colors, lab[:, 0], chroma, strict=True)
+        if c >= CATEGORY_MIN_CHROMA and lightness <= CATEGORY_MAX_LIGHTNESS
+    ]
+    return tuple(kept[:CORPUS_COLOR_CATEGORIES])
+
+
+def category_color(position: int) -> str:
+    """The colour of the category at ``position``; positions past the palette start it again.
+
+    Example:
+        >>> category_color(0) == category_color(CORPUS_COLOR_CATEGORIES) != category_color(1)
+        True
+    """
+    palette = category_palette()
+    return palette[position % len(palette)]
+
+
 def point_label(phrase: str) -> str:
     """A phrase's label on the map: escaped, wrapped over at most two lines.
 
@@ -57,6 +170,16 @@ def point_label(phrase: str) -> str:
         '&lt;b&gt;hi&lt;/b&gt;'
     """
     return "<br>".join(escape(line) for line in wrap_label(phrase))
+
+
+def quoted(phrase: str) -> str:
+    """A phrase in a legend or hover line: shortened, in quotes, escaped.
+
+    Example:
+        >>> quoted("<i>x</i>")
+        '“&lt;i&gt;x&lt;/i&gt;”'
+    """
+    return f"“{escape(shorten(phrase, LABEL_CHARS))}”"
 
 
 def phrase_color(index: int) -> str:

@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from explorer.config import AXES_MAX_POLE_PHRASES
 from explorer.figures.style import point_label
-from explorer.presets import ARTICLE_PHRASES
-from explorer.space.axes import AXES_PRESETS, axis_projection
+from explorer.presets import ARTICLE_PHRASES, AXES_PRESETS
+from explorer.space.axes import axis_projection
 from tests.app.pages import open_page
 
 POLE_KEYS = ("x_from", "x_to", "y_from", "y_to")

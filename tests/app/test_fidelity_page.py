@@ -8,7 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from explorer.figures.style import point_label
 from explorer.presets import TOPIC_PHRASES
-from explorer.space.fidelity import compare_methods, fidelity
+from explorer.space.fidelity import fidelity
+from explorer.space.methods import compare_methods
 from explorer.space.projection import compute_projection
 from tests.app.pages import chart_titled, messages, open_page
 

@@ -9,18 +9,12 @@ import pytest
 from scipy.stats import spearmanr
 
 from explorer.config import AXES_COSINE_WARNING, AXES_MAX_POLE_PHRASES
-from explorer.figures.compare import POLES_TRACE, axes_figure
+from explorer.figures.axes import POLES_TRACE, axes_figure
 from explorer.figures.style import POINTS_TRACE
-from explorer.space.axes import (
-    AXES_PRESETS,
-    axis_projection,
-    axis_title,
-    pole_names,
-    preset_for,
-    rank_correlation,
-    toy_agreement,
-    toy_validation_set,
-)
+from explorer.presets import AXES_PRESETS
+from explorer.space.axes import axis_projection
+from explorer.space.poles import axis_title, pole_names, preset_for
+from explorer.space.toy_agreement import rank_correlation, toy_agreement, toy_validation_set
 
 
 class FakeEmbedder:

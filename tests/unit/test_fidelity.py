@@ -21,13 +21,8 @@ from explorer.figures.fidelity import (
 from explorer.figures.style import POINTS_TRACE
 from explorer.phrases import with_phrases
 from explorer.presets import TOPIC_PHRASES
-from explorer.space.fidelity import (
-    MethodComparison,
-    MethodResult,
-    compare_methods,
-    fidelity,
-    pca_variance,
-)
+from explorer.space.fidelity import fidelity
+from explorer.space.methods import MethodComparison, MethodResult, compare_methods, pca_variance
 from explorer.space.projection import compute_projection
 
 # Five points on a line (true positions 0, 1, 3, 7, 15), drawn on a 2-D map

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from explorer.config import BASELINE_BINS, BASELINE_PAIRS, STRIPS_MAX
-from explorer.figures.fidelity import baseline_figure, heat_strips_figure
+from explorer.figures.inside import baseline_figure, heat_strips_figure
 from explorer.models.toy import VALIDATION_SET, load_labelled
 from explorer.space.distances import distances
 from explorer.space.inside import (

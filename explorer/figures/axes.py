@@ -1,0 +1,104 @@
+"""The Your-own-axes map: phrases placed between poles of example phrases (no Streamlit here).
+
+Built on :mod:`explorer.figures.style`: the Playground's palette, labels and
+label placement, and every label and hover text HTML-escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from explorer.config import HOVER_CHARS, LABEL_CHARS
+from explorer.figures.style import (
+    base_layout,
+    label_positions,
+    padded_range,
+    point_label,
+    points_trace,
+)
+from explorer.phrases import escape, shorten
+from explorer.space.axes import AxisProjection
+from explorer.space.poles import POLE_ENDS, pole_names
+
+#: Trace name of the pole means on the custom-axes map.
+POLES_TRACE = "poles"
+POLE_COLOR = "#555"
+
+
+def axes_figure(phrases: Sequence[str], result: AxisProjection, *, height: int = 620) -> go.Figure:
+    """Phrases placed on your own axes, with the four pole means as grey diamonds.
+
+    Example:
+        >>> from explorer.presets import AXES_PRESETS
+        >>> from explorer.space.axes import axis_projection
+        >>> preset = AXES_PRESETS["article"]
+        >>> result = axis_projection(
+        ...     ["a cat", "<b>hi</b>"], x_poles=preset.x_poles, y_poles=preset.y_poles
+        ... )
+        >>> fig = axes_figure(["a cat", "<b>hi</b>"], result)
+        >>> fig.layout.xaxis.title.text, fig.data[1].text[1]
+        ('casual → formal', '&lt;b&gt;hi&lt;/b&gt;')
+    """
+    if len(phrases) != len(result.coords):
+        raise ValueError(
+            f"Got {len(phrases)} phrases for {len(result.coords)} placed vectors; "
+            "give the phrases that were placed, in order."
+        )
+    coords = np.asarray(result.coords, dtype=float)
+    poles = result.pole_coords.reshape(4, 2)
+    everything = np.vstack([coords, poles])
+    x_range, y_range = padded_range(everything[:, 0]), padded_range(everything[:, 1])
+    x_title, y_title = (escape(t) for t in result.axis_titles)
+
+    pole_text, pole_hover = [], []
+    for axis, pair in (("x", result.x_poles), ("y", result.y_poles)):
+        for end, name, pole in zip(POLE_ENDS[axis], pole_names(*pair), pair, strict=True):
+            pole_text.append(escape(name))
+            listed = "<br>".join(f"• {escape(shorten(p, LABEL_CHARS))}" for p in pole)
+            pole_hover.append(
+                f"<b>{axis} axis, {end} pole</b>: mean of {len(pole)} "
+                f"phrase{'s' if len(pole) > 1 else ''}<br>{listed}"
+            )
+
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=poles[:, 0].tolist(),
+            y=poles[:, 1].tolist(),
+            mode="markers+text",
+            name=POLES_TRACE,
+            text=pole_text,
+            textposition=label_positions(poles, x_range, y_range, pole_text),
+            textfont={"size": 11, "color": POLE_COLOR},
+            hovertext=pole_hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+            marker={"symbol": "diamond", "size": 11, "color": "rgba(120, 120, 120, 0.55)"},
+            cliponaxis=False,
+            showlegend=False,
+        )
+    )
+    hovers = [
+        f"<b>{i + 1}.</b> {escape(shorten(phrase, HOVER_CHARS))}"
+        f"<br>x ({x_title}): {coords[i, 0]:+.2f}"
+        f"<br>y ({y_title}): {coords[i, 1]:+.2f}"
+        f"<br>outside the axes' plane: {result.out_of_plane[i]:.0%} of the "
+        f"{result.model_dim}-d vector"
+        for i, phrase in enumerate(phrases)
+    ]
+    fig.add_trace(points_trace(coords, [point_label(p) for p in phrases], hovers, x_range, y_range))
+    fig.add_hline(y=0, line={"color": "#999", "width": 1})
+    fig.add_vline(x=0, line={"color": "#999", "width": 1})
+    base_layout(
+        fig,
+        title=escape(f"Your own axes in {result.model_title} ({result.model_dim} dimensions)"),
+        subtitle="−1 and +1 on each axis: the mean embedding of its first and second "
+        "pole (◆).<br>Only the positions along the axes mean something.",
+        height=height,
+        margin={"t": 95},
+    )
+    fig.update_xaxes(title={"text": x_title}, range=list(x_range))
+    fig.update_yaxes(title={"text": y_title}, range=list(y_range))
+    return fig
