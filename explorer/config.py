@@ -203,3 +203,34 @@ CORPUS_NOTE_ROWS = 5
 #: Longest note about a corpus, in characters: an import's list of merged
 #: duplicates can name thousands of texts, so it is cut.
 CORPUS_NOTE_CHARS = 400
+
+# --- Ask a document (the retrieval step of RAG) ---
+#: Largest document the Ask page takes, pasted or uploaded, in bytes of UTF-8.
+ASK_MAX_BYTES = 6 * 1024 * 1024
+#: How a document can be cut into chunks, and each way's default (size, overlap):
+#: paragraphs up to a size in tokens (longer ones split at sentence ends), windows
+#: of sentences (size and overlap in sentences), or windows of tokens.
+ASK_CHUNKINGS = ("paragraph", "sentences", "tokens")
+ASK_CHUNK_DEFAULTS = {"paragraph": (200, 0), "sentences": (3, 1), "tokens": (128, 32)}
+#: Largest chunk size offered: tokens (over the model's 256 on purpose, to see chunks
+#: cut) and sentences; and the most chunks one document may make.
+ASK_MAX_CHUNK_TOKENS = 512
+ASK_MAX_CHUNK_SENTENCES = 50
+ASK_MAX_CHUNKS = 50_000
+#: Chunks handed to the generator by default, and the most the page offers.
+ASK_K = 3
+ASK_MAX_K = 10
+#: Reciprocal rank fusion's constant: a chunk's hybrid score is the sum over the
+#: rankers of 1 / (ASK_RRF_K + its rank) (60, as in Cormack et al., 2009).
+ASK_RRF_K = 60
+#: Tokens (in the model's tokenizer) the prompt a generator receives may hold.
+ASK_PROMPT_BUDGET = 1_024
+#: UMAP draws the chunks from this many chunks on (below it, PCA with a note), and
+#: up to ASK_UMAP_MAX (above it the page keeps PCA: UMAP would take minutes).
+ASK_UMAP_MIN = 15
+ASK_UMAP_MAX = 5_000
+#: On a UMAP map, the question sits at the similarity-weighted mean of this many
+#: nearest chunks (UMAP has no linear map that could place it).
+ASK_PLACE_NEIGHBORS = 5
+#: A pasted document travels in the link while its encoded form stays under this.
+ASK_LINK_DOC_CHARS = 4_000
