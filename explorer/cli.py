@@ -53,6 +53,7 @@ examples:
   python -m explorer embed reviews.csv --text-column text
   python -m explorer embed notes.txt --out notes.parquet --device cpu --limit 10000
   python -m explorer embed big.parquet --device cuda --batch-size 8192
+  python -m explorer embed 'shards/*.parquet' --out embedded/ --engine ray --address auto
 
 Output columns: text, the input's other columns, embedding (a list of floats per row).
 Embeddings are cached batch by batch: an interrupted run (Ctrl+C) resumes where it
@@ -63,6 +64,7 @@ examples:
   python -m explorer project reviews.embeddings.parquet
   python -m explorer project reviews.embeddings.parquet --method pca --out map.parquet
   python -m explorer project small.parquet --method tsne --metric euclidean
+  python -m explorer project embedded/ --method pca --out map/ --engine ray
 
 Output columns: text, the input's other columns, x, y and (unless --no-vectors) the
 embedding. t-SNE is refused above {CORPUS_TSNE_MAX:,} points (it takes many minutes);
@@ -70,7 +72,7 @@ use UMAP, or --force."""
 
 
 class ProgressBar:
-    """A tqdm bar on stderr for :func:`~explorer.documents.dataset.embed`'s ``progress``.
+    """A tqdm bar on stderr for :func:`~explorer.documents.embed.embed`'s ``progress``.
 
     Example:
         >>> import io
@@ -214,7 +216,13 @@ def _quiet_model_loading() -> None:
 
 
 def _embed(args: argparse.Namespace) -> int:
-    from explorer.documents import dataset as ds
+    if _engine(args) == "ray":
+        from explorer.documents import ray_engine
+
+        return ray_engine.run_embed(args)
+    from explorer.documents import embed as embedding
+    from explorer.documents import readers
+    from explorer.documents.writers import write_parquet
     from explorer.models import load_model, resolve_device
     from explorer.models.doc_cache import DocumentCache, cache_dir
 
@@ -224,11 +232,11 @@ def _embed(args: argparse.Namespace) -> int:
     _quiet_model_loading()
     model = load_model(args.model, device=device)
     started = time.perf_counter()
-    frame = ds.read_frame(source.read_bytes(), name=source.name, max_bytes=None)
+    frame = readers.read_frame(source.read_bytes(), name=source.name, max_bytes=None)
     if frame.vector_column is not None:  # vectors already there are replaced, never read
         data = frame.data.drop(columns=[frame.vector_column])
         frame = replace(frame, data=data, vector_column=None)
-    dataset = ds.from_frame(frame, text_column=args.text_column, max_rows=args.limit)
+    dataset = readers.from_frame(frame, text_column=args.text_column, max_rows=args.limit)
     for note in dataset.notes:
         _say(f"note: {note}")
     if len(dataset) > CORPUS_MAX_ROWS:
@@ -237,7 +245,7 @@ def _embed(args: argparse.Namespace) -> int:
             f"{CORPUS_MAX_ROWS:,} of them (use --limit to choose fewer)."
         )
     folder = None if args.no_cache else Path(args.cache_dir or cache_dir()).expanduser()
-    cache = DocumentCache(folder, batch_size=args.batch_size or ds.default_batch_size(model))
+    cache = DocumentCache(folder, batch_size=args.batch_size or embedding.default_batch_size(model))
     _say(
         f"{dataset.describe()}; embedding with {model.name} on {device}, "
         f"{cache.batch_size:,} texts per batch, cache: {folder or 'none (--no-cache)'}"
@@ -245,7 +253,7 @@ def _embed(args: argparse.Namespace) -> int:
     bar = ProgressBar(rows=len(dataset))
     embed_started = time.perf_counter()
     try:
-        vectors = ds.embed(dataset, model=model, cache=cache, progress=bar)
+        vectors = embedding.embed(dataset, model=model, cache=cache, progress=bar)
     except KeyboardInterrupt:
         bar.close()
         if folder is None:
@@ -258,7 +266,7 @@ def _embed(args: argparse.Namespace) -> int:
     if cache.disk_error:
         _say(f"warning: {cache.disk_error}")
     plain = replace(dataset, vectors=None, coords=None, model=None, method=None)
-    ds.write_parquet(out, plain, vectors=vectors, model=model.name)
+    write_parquet(out, plain, vectors=vectors, model=model.name)
     seconds = time.perf_counter() - started
     n, embedded = len(dataset), cache.embedded
     if embedded:
@@ -275,19 +283,24 @@ def _embed(args: argparse.Namespace) -> int:
 
 
 def _project(args: argparse.Namespace) -> int:
-    from explorer.documents import dataset as ds
+    if _engine(args) == "ray" or Path(args.input).expanduser().is_dir():
+        from explorer.documents import ray_engine
+
+        return ray_engine.run_project(args)
+    from explorer.documents import readers
+    from explorer.documents.writers import write_parquet
     from explorer.space.projection import compute_projection
 
     source = _input(args.input, (".parquet",), "project")
     stem = source.stem.removesuffix(".embeddings")
     out = _output(args.out, source.with_name(stem + ".parquet"), MAP_SUFFIX)
-    frame = ds.read_frame(source.read_bytes(), name=source.name, max_bytes=None)
+    frame = readers.read_frame(source.read_bytes(), name=source.name, max_bytes=None)
     if frame.vector_column is None:
         raise ValueError(
             f"“{source.name}” has no column of vectors (a list of numbers per row, e.g. "
             f"“embedding”); make one with `python -m explorer embed {args.input}`."
         )
-    dataset = ds.from_frame(frame, text_column=args.text_column, max_rows=None)
+    dataset = readers.from_frame(frame, text_column=args.text_column, max_rows=None)
     for note in dataset.notes:
         _say(f"note: {note}")
     vectors = dataset.vectors
@@ -318,11 +331,27 @@ def _project(args: argparse.Namespace) -> int:
     if projection.notice:
         _say(f"note: {projection.notice}")
     kept = replace(dataset, vectors=None) if args.no_vectors else dataset
-    ds.write_parquet(out, kept, coords=projection.coords, method=projection.method)
+    write_parquet(out, kept, coords=projection.coords, method=projection.method)
     carried = "" if args.no_vectors else f" and {vectors.shape[1]}-d vectors"
     made = METHODS.get(projection.method, projection.method)
     print(f"wrote {out}: {n:,} points, x/y from {made}{carried}.", flush=True)
     return 0
+
+
+def _engine(args: argparse.Namespace) -> str:
+    if args.engine == "local" and (args.address or args.num_workers):
+        raise ValueError("--address and --num-workers go with --engine ray.")
+    return args.engine
+
+
+def _scale_options(command: argparse.ArgumentParser, what: str) -> None:
+    """--engine, --address, --num-workers (explorer.documents.ray_engine)."""
+    engine = f"local: this process; ray: {what} on a Ray cluster (default: local)"
+    command.add_argument("--engine", choices=["local", "ray"], default="local", help=engine)
+    address = "Ray cluster to join, e.g. auto (after `ray start`); default: a local Ray"
+    command.add_argument("--address", metavar="ADDR", help=address)
+    workers = "Ray workers (default: one per CPU of the cluster, one per GPU on cuda)"
+    command.add_argument("--num-workers", type=_positive, metavar="N", help=workers)
 
 
 def _formatter(prog: str) -> argparse.HelpFormatter:
@@ -405,6 +434,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"embed only the first N documents (default: all; the app opens at most "
         f"{CORPUS_MAX_ROWS:,})",
     )
+    _scale_options(embed, "INPUT is a file, folder or glob of shards, --out a folder")
     embed.set_defaults(run=_embed)
 
     project = commands.add_parser(
@@ -415,7 +445,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_PROJECT_EXAMPLES,
         formatter_class=_formatter,
     )
-    project.add_argument("input", metavar="IN.parquet", help="a parquet file with vectors")
+    project.add_argument(
+        "input", metavar="IN.parquet", help="a parquet file with vectors, or a folder of shards"
+    )
     project.add_argument(
         "--method",
         choices=list(METHODS),
@@ -457,6 +489,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=f"run t-SNE above {CORPUS_TSNE_MAX:,} points anyway",
     )
+    _scale_options(project, "PCA placed shard by shard")
     project.set_defaults(run=_project)
     return parser
 

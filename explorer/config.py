@@ -203,6 +203,11 @@ CORPUS_NOTE_ROWS = 5
 #: Longest note about a corpus, in characters: an import's list of merged
 #: duplicates can name thousands of texts, so it is cut.
 CORPUS_NOTE_CHARS = 400
+#: `project` on a folder of shards (written by `embed --engine ray`): PCA is fitted
+#: on a seeded sample of this many rows, then applied to every shard.
+SHARDS_PCA_SAMPLE = 100_000
+#: UMAP and t-SNE on a folder of shards fit all its points in memory, up to this many.
+SHARDS_FIT_MAX_ROWS = 1_000_000
 
 # --- Ask a document (the retrieval step of RAG) ---
 #: Largest document the Ask page takes, pasted or uploaded, in bytes of UTF-8.
