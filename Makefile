@@ -7,7 +7,7 @@ ADDRESS ?= 127.0.0.1
 PORT ?= 8501
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install dev chromium run serve test lint bench toy-model clean
+.PHONY: install install-scale dev chromium run serve test lint bench toy-model clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -34,6 +34,13 @@ install: $(VENV)/.installed
 
 dev: $(VENV)/.installed-dev
 
+# Ray (optional, for `embed|project --engine ray`); `make test` runs its tests too.
+$(VENV)/.installed-scale: requirements-scale.txt $(VENV)/.installed
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements-scale.txt
+	touch $@
+
+install-scale: $(VENV)/.installed-scale
+
 # Debian's Chromium (and an emoji font) for the browser tests; never `playwright install`.
 chromium:
 	@if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-color-emoji >/dev/null 2>&1; then \
@@ -55,7 +62,7 @@ serve: install
 lint: dev
 	$(BIN)/ruff check .
 
-test: dev chromium lint
+test: dev install-scale chromium lint
 	$(BIN)/python -m pytest
 
 bench: dev chromium
