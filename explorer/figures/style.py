@@ -98,8 +98,15 @@ def base_layout(
     return fig
 
 
-def _cielab(colors: list[str]) -> NDArray[np.float64]:
-    """CIELAB (D65) of ``#rrggbb`` colours, one row (L, a, b) each."""
+def cielab(colors: list[str]) -> NDArray[np.float64]:
+    """CIELAB (D65) of ``#rrggbb`` colours, one row (L, a, b) each: Euclidean distances
+    between rows are perceived colour differences (ΔE 1976).
+
+    Example:
+        >>> lab = cielab(["#ffffff", "#000000"])
+        >>> lab[:, 0].round(1).tolist(), round(float(np.linalg.norm(lab[0] - lab[1])), 1)
+        ([100.0, 0.0], 100.0)
+    """
     rgb = np.array([[int(c[i : i + 2], 16) / 255 for i in (1, 3, 5)] for c in colors])
     linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
     to_xyz = np.array(
@@ -119,7 +126,7 @@ def chroma_lightness(color: str) -> tuple[float, float]:
         >>> [round(v) for v in chroma_lightness("#b0b0b0")], round(chroma_lightness("#d62728")[0])
         ([0, 72], 79)
     """
-    lightness, a, b = _cielab([color])[0]
+    lightness, a, b = cielab([color])[0]
     return float(np.hypot(a, b)), float(lightness)
 
 
@@ -141,7 +148,7 @@ def category_palette() -> tuple[str, ...]:
     import colorcet
 
     colors = list(colorcet.palette["glasbey_category10"])
-    lab = _cielab(colors)
+    lab = cielab(colors)
     chroma = np.hypot(lab[:, 1], lab[:, 2])
     kept = [
         color

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import plotly.io as pio
 import pytest
 
-from explorer.config import CORPUS_COLOR_CATEGORIES, CORPUS_LABELS_MAX, CORPUS_WEBGL_MIN
+from explorer.config import CORPUS_COLOR_CATEGORIES, CORPUS_LABELS_MAX, CORPUS_WEBGL_MIN, DATA_DIR
 from explorer.figures.corpus import (
     DOCUMENTS_TRACE,
     HITS_TRACE,
@@ -20,6 +21,13 @@ from explorer.figures.corpus import (
     coloring,
     corpus_figure,
     drawing_notes,
+)
+from explorer.figures.style import (
+    CATEGORY_MIN_CHROMA,
+    OTHER_COLOR,
+    category_palette,
+    chroma_lightness,
+    cielab,
 )
 
 
@@ -120,3 +128,47 @@ def test_hits_and_a_clicked_point_with_its_neighbours_are_drawn_on_top() -> None
 def test_coordinates_of_the_wrong_shape_are_refused() -> None:
     with pytest.raises(ValueError, match=r"expected \(3, 2\)"):
         corpus_figure(np.zeros((2, 2)), ["a", "b", "c"], title="t")
+
+
+def _category_colours(fig) -> dict[str, str]:
+    """Each corpus trace's name and marker colour, read from the figure's JSON."""
+    data = json.loads(pio.to_json(fig))["data"]
+    return {
+        t["name"]: t["marker"]["color"] for t in data if t.get("meta", {}).get("role") == "corpus"
+    }
+
+
+def _assert_apart(colours: list[str]) -> None:
+    """Distinct, none the grey of "other", none near-grey, each far from every other."""
+    assert len(set(colours)) == len(colours)
+    assert OTHER_COLOR not in colours
+    assert min(chroma_lightness(c)[0] for c in colours) >= CATEGORY_MIN_CHROMA
+    lab = cielab(colours)
+    apart = np.linalg.norm(lab[:, None] - lab[None], axis=2) + np.eye(len(colours)) * 1e9
+    assert apart.min() > 20  # CIELAB ΔE: 2 is a just-noticeable difference
+
+
+def test_the_samples_14_topics_get_14_colours_apart_and_none_grey() -> None:
+    sample = pd.read_csv(DATA_DIR / "search_corpus.csv")
+    topics = sample["topic"].tolist()
+    color = coloring(topics, column="topic")
+    assert color.note is None  # no topic is grouped into "other"
+    fig = corpus_figure(_coords(len(topics)), sample["text"].tolist(), title="t", color=color)
+    colours = _category_colours(fig)
+    assert sorted(colours) == sorted(set(topics)) and len(colours) == 14
+    _assert_apart(list(colours.values()))
+    # The pairs that used to share a colour (issue 12) no longer do.
+    assert colours["cars"] != colours["sport"] and colours["cooking"] != colours["tech"]
+
+
+def test_24_categories_get_24_colours_and_the_25th_is_grey_other() -> None:
+    values = [f"c{i:02d}" for i in range(24) for _ in range(2)]
+    fig = corpus_figure(_coords(len(values)), values, title="t", color=coloring(values, column="c"))
+    colours = _category_colours(fig)
+    assert len(colours) == 24 == CORPUS_COLOR_CATEGORIES
+    _assert_apart(list(colours.values()))
+    assert tuple(colours.values()) == category_palette()
+    more = values + ["rare"]
+    fig = corpus_figure(_coords(len(more)), more, title="t", color=coloring(more, column="c"))
+    colours = _category_colours(fig)
+    assert colours.pop(OTHER) == OTHER_COLOR and len(set(colours.values())) == 24

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from itertools import combinations
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 import explorer
 from explorer.config import ALL_PAIRS_MAX, LABELLED_LINES_MAX
 from explorer.figures.playground import scene_figure
-from explorer.figures.style import LINE_TRACE, POINTS_TRACE
+from explorer.figures.style import LINE_TRACE, POINTS_TRACE, base_layout, category_palette
 from explorer.space.distances import distances
 from explorer.space.scene import build_scene, choose_lines
 
@@ -201,3 +202,44 @@ def test_labels_stay_inside_the_plot_and_off_each_other() -> None:
     for i, box in enumerate(boxes):
         assert box[0] >= 0 and box[2] <= 1 and box[1] >= 0 and box[3] <= 1
         assert _overlap(box, np.array(boxes[:i] + boxes[i + 1 :])) == 0
+
+
+def test_search_map_gives_each_of_24_topics_its_own_colour(minilm) -> None:
+    from explorer.models.doc_cache import DocumentCache
+
+    topics = [f"topic {i:02d}" for i in range(25)]
+    texts = [f"a short note number {i} about {topic}" for i, topic in enumerate(topics)]
+    index = explorer.build_index(texts, model=minilm, cache=DocumentCache(None))
+    smap = explorer.build_search_map(index, "a note", [], topics=topics)
+    data = json.loads(explorer.search_map_figure(smap).to_json())["data"]
+    styles = {
+        t["name"]: (t["marker"]["color"], t["marker"]["symbol"])
+        for t in data
+        if t.get("meta", {}).get("role") == "corpus"
+    }
+    first = [styles[topic] for topic in topics[:24]]
+    assert [colour for colour, _ in first] == list(category_palette())
+    assert {symbol for _, symbol in first} == {"circle"}
+    # Past the palette a colour comes back, with another marker shape.
+    assert styles[topics[24]] == (category_palette()[0], "square")
+
+
+def test_base_layout_is_the_one_layout_of_every_chart(toy) -> None:
+    import plotly.graph_objects as go
+
+    fig = base_layout(go.Figure(), title="T", subtitle="S", height=300, margin={"t": 95})
+    layout = fig.to_dict()["layout"]
+    assert layout["title"] == {"text": "T", "subtitle": {"text": "S"}, "x": 0.01, "xanchor": "left"}
+    assert layout["margin"] == {"l": 60, "r": 30, "t": 95, "b": 60}
+    assert (layout["plot_bgcolor"], layout["hovermode"], layout["height"]) == (
+        "white",
+        "closest",
+        300,
+    )
+    for axis in ("xaxis", "yaxis"):
+        assert layout[axis] == {"showgrid": True, "gridcolor": "#eee", "zeroline": False}
+    plain = base_layout(go.Figure(), title="T", height=300, grid=False).to_dict()["layout"]
+    assert "subtitle" not in plain["title"] and plain["xaxis"]["showgrid"] is False
+    scene = scene_figure(build_scene(["a", "b"], model=toy)).to_dict()["layout"]
+    assert scene["plot_bgcolor"] == "white" and scene["title"]["xanchor"] == "left"
+    assert scene["xaxis"]["gridcolor"] == "#eee" and scene["hovermode"] == "closest"
