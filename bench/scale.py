@@ -3,7 +3,7 @@
 Run: `.venv/bin/python bench/scale.py` (the full run embeds about 250,000 texts in
 all and runs UMAP on 100,000: 30-60 minutes on 2 quiet cores). For each size (default
 1,000, 10,000 and 100,000 synthetic sentences) it prints:
-  (1) embedding throughput through the explorer (`explorer.documents.dataset.embed` with a
+  (1) embedding throughput through the explorer (`explorer.documents.embed.embed` with a
       `DocumentCache` on a fresh folder: disk cache on, a file per batch) vs a bare
       `model.encode(texts, batch_size=ENCODE_BATCH_SIZE)`: target ratio at least 0.9;
   (2) the second load from the cache (a new `DocumentCache` on the same folder, as a
@@ -257,7 +257,7 @@ def verdict(passed: bool) -> str:
 def make_dataset(texts: list[str], themes: list[str] | None = None):
     import pandas as pd
 
-    from explorer.documents.dataset import Dataset
+    from explorer.documents.corpus import Corpus as Dataset
 
     extra = pd.DataFrame({CATEGORY_COLUMN: themes} if themes else {}, index=range(len(texts)))
     return Dataset(tuple(texts), extra, None, None, None, None, "synthetic sentences")
@@ -301,7 +301,7 @@ def bench_embedding(model, texts: list[str], *, repeats: int, folder: Path):
     import numpy as np
 
     from explorer.config import ENCODE_BATCH_SIZE
-    from explorer.documents.dataset import embed
+    from explorer.documents.embed import embed
     from explorer.models.doc_cache import DocumentCache
 
     n = len(texts)
@@ -455,7 +455,7 @@ class BrowserResult:
 
 def write_corpus(path: Path, texts: list[str], themes: list[str], vectors) -> None:
     """The parquet `python -m explorer embed` would write: texts, theme, vectors, PCA map."""
-    from explorer.documents.dataset import write_parquet
+    from explorer.documents.writers import write_parquet
     from explorer.space.projection import compute_projection
 
     coords = compute_projection(vectors, method="pca").coords
@@ -783,7 +783,7 @@ def main() -> int:
     print(f"bench/scale.py: {machine}; sizes {', '.join(f'{s:,}' for s in sizes)}")
     print(
         f"bare: model._model.encode(batch_size={ENCODE_BATCH_SIZE}); explorer: "
-        f"explorer.documents.dataset.embed(cache=DocumentCache(new folder), "
+        f"explorer.documents.embed.embed(cache=DocumentCache(new folder), "
         f"{SEARCH_EMBED_BATCH} rows per batch file)"
     )
     say(f"Making {sizes[-1]:,} synthetic sentences")

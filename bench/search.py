@@ -37,7 +37,7 @@ def synthetic_documents(n: int, *, skip: int = 0) -> list[str]:
     """``n`` distinct documents, each two sample sentences; ``skip`` leaves out the first ones."""
     import numpy as np
 
-    from explorer.documents.corpus import load_sample
+    from explorer.documents.readers import load_sample
 
     sample = load_sample().texts
     m = len(sample)

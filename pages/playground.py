@@ -6,31 +6,22 @@ import math
 
 import streamlit as st
 
-from explorer.config import (
-    ALL_PAIRS_MAX,
-    BUILTIN_MODELS,
-    IMPORT_MAX_BYTES,
-    MAX_PHRASES,
-    METHODS,
-    METRICS,
-)
-from explorer.documents.vectors import IMPORT_SUFFIXES, read_uploads
+from explorer.config import ALL_PAIRS_MAX, IMPORT_MAX_BYTES, MAX_PHRASES
+from explorer.documents.readers.vectors import IMPORT_SUFFIXES, read_uploads
 from explorer.figures.export import file_stem, scene_exports
 from explorer.figures.playground import scene_figure
 from explorer.figures.style import chart_config, clicked_index
 from explorer.links import Param
-from explorer.models.imported import ImportedEmbedder
 from explorer.phrases import markdown_escape, shorten
 from explorer.presets import PRESETS
 from explorer.space.scene import build_scene
 from explorer.ui.cache import get_model
-from explorer.ui.links import restore_from_link, share_view
+from explorer.ui.links import restore_from_link, share_view, stop_page
+from explorer.ui.settings import IMPORTED, IMPORTED_KEY, MODEL, imported_embedder, shared_settings
 from explorer.ui.widgets import PHRASES_KEY, phrase_box
 
 FOCUS_KEY = "focus"
 CHART_KEY = "map"
-IMPORTED = "imported"  # the model option for vectors imported from files
-IMPORTED_KEY = "_imported"  # session: the ImportedEmbedder, never shared between visitors
 IMPORT_NOTES_KEY = "_import_notes"  # session: (kind, message) pairs from the last import
 TEXT_BEFORE_IMPORT_KEY = "_text_before_import"
 SHARE_NOTE = (
@@ -38,11 +29,8 @@ SHARE_NOTE = (
     "Send the Projector zip from “Export this map” with it."
 )
 LAST = 0  # focus option meaning "the last phrase"; phrase i is option i + 1
-#: What this page's link carries besides the phrases.
+#: What this page's link carries besides the phrases and the shared model, method, metric.
 PARAMS = [
-    Param("model", "model", tuple(BUILTIN_MODELS)),
-    Param("method", "method", tuple(METHODS)),
-    Param("metric", "metric", tuple(METRICS)),
     Param("lines", "line_distances", ("model", "map")),
     Param("focus", FOCUS_KEY, kind="int", low=0, high=MAX_PHRASES),
 ]
@@ -52,7 +40,7 @@ def load_preset(name: str) -> None:
     """Button callback: put a preset's phrases in the text area and pick its model."""
     _, phrases, model = PRESETS[name]
     st.session_state[PHRASES_KEY] = "\n".join(phrases)
-    st.session_state["model"] = model
+    st.session_state[MODEL] = model
     st.session_state[FOCUS_KEY] = LAST
 
 
@@ -85,14 +73,14 @@ def import_vectors() -> None:
     st.session_state[IMPORTED_KEY] = imported.embedder()
     st.session_state[IMPORT_NOTES_KEY] = notes
     st.session_state[PHRASES_KEY] = "\n".join(shown)
-    st.session_state["model"] = IMPORTED
+    st.session_state[MODEL] = IMPORTED
     st.session_state[FOCUS_KEY] = LAST
 
 
 def restore_typed_phrases() -> None:
     """Button callback: bring back the phrases typed before the import, on a built-in model."""
     st.session_state[PHRASES_KEY] = st.session_state.pop(TEXT_BEFORE_IMPORT_KEY, "")
-    st.session_state["model"] = "minilm"
+    st.session_state[MODEL] = "minilm"
     st.session_state[FOCUS_KEY] = LAST
 
 
@@ -102,7 +90,11 @@ def select_from_chart() -> None:
     st.session_state[FOCUS_KEY] = LAST if index is None else index + 1
 
 
+settings = shared_settings()
 restore_from_link("playground", PARAMS)
+imported = imported_embedder()
+real = settings.real
+share_note = SHARE_NOTE if settings.model == IMPORTED else None
 st.title("Embedding Playground")
 st.markdown(
     "An embedding is a **coordinate**: a model turns each phrase into a point, and "
@@ -110,43 +102,6 @@ st.markdown(
 )
 
 with st.sidebar:
-    st.header("Settings")
-    imported: ImportedEmbedder | None = st.session_state.get(IMPORTED_KEY)
-    model_names = {**BUILTIN_MODELS}
-    if imported is not None:
-        model_names[IMPORTED] = f"Imported vectors ({imported.dim} dimensions)"
-    if st.session_state.get("model") not in model_names:
-        st.session_state.pop("model", None)
-    model_name = st.radio(
-        "Model",
-        list(model_names),
-        format_func=model_names.get,
-        key="model",
-        persist_state="session",
-    )
-    real = model_name != "toy"
-    method = st.selectbox(
-        "Projection to 2-D",
-        list(METHODS),
-        format_func=METHODS.get,
-        key="method",
-        disabled=not real,
-        help="The real model has 384 dimensions; a projection draws a 2-D shadow of them. "
-        "The toy model is already 2-D.",
-        persist_state="session",
-    )
-    metric = st.radio(
-        "Distance",
-        list(METRICS),
-        format_func=METRICS.get,
-        key="metric",
-        horizontal=True,
-        disabled=not real,
-        help="Euclidean: straight-line distance. Cosine: 1 − cosine similarity "
-        "(0 = same direction). The toy model uses Euclidean distance on its plane, "
-        "as the article does.",
-        persist_state="session",
-    )
     line_distances = st.radio(
         "Numbers on the lines",
         ["model", "map"],
@@ -202,22 +157,20 @@ with inputs:
 with outputs:
     if not phrases:
         st.info("Type at least one phrase, one per line, or load a preset above.", icon="✏️")
-        share_view(PARAMS, note=SHARE_NOTE if model_name == IMPORTED else None)
-        st.stop()
+        stop_page(share_note)
     try:
-        model = imported if model_name == IMPORTED and imported else get_model(model_name)
+        model = imported if settings.model == IMPORTED and imported else get_model(settings.model)
         scene = build_scene(
             phrases,
             model=model,
-            method=method if real else "pca",
-            metric=metric if real else "euclidean",
+            method=settings.method if real else "pca",
+            metric=settings.metric if real else "euclidean",
             selected=selected,
             line_distances=line_distances if real else "model",
         )
     except ValueError as error:
         st.error(str(error))
-        share_view(PARAMS, note=SHARE_NOTE if model_name == IMPORTED else None)
-        st.stop()
+        stop_page(share_note)
 
     for notice in scene.notices:
         st.info(notice, icon="ℹ️")
@@ -286,4 +239,4 @@ with table_slot:
             key="pairs",
         )
 
-share_view(PARAMS, note=SHARE_NOTE if model_name == IMPORTED else None)
+share_view(PARAMS, note=share_note)

@@ -2,36 +2,29 @@
 
 from __future__ import annotations
 
-import math
-
 import streamlit as st
 
 from explorer.config import (
     MAX_PHRASE_CHARS,
     MODEL_TITLES,
     SEARCH_K,
-    SEARCH_MAX_BYTES,
     SEARCH_MAX_DOCS,
     SEARCH_MAX_K,
     SEARCH_PRESET_QUERY,
 )
-from explorer.documents.corpus import (
-    SAMPLE_SOURCE,
-    Corpus,
-    from_table,
-    from_text,
-    load_sample,
-    load_upload,
-    read_table,
-)
+from explorer.documents.corpus import Corpus
+from explorer.documents.readers import SAMPLE_SOURCE, from_text, load_sample
 from explorer.documents.search import Hit, build_index, highlight
 from explorer.documents.search_map import build_search_map
 from explorer.figures.search import search_map_figure
+from explorer.figures.style import chart_config
 from explorer.links import Param
 from explorer.models.doc_cache import default_cache
-from explorer.phrases import clean_phrase, markdown_escape
-from explorer.ui.cache import attempt, get_model, unwrap
-from explorer.ui.links import restore_from_link, share_view
+from explorer.phrases import clean_phrase
+from explorer.phrases import markdown_escape as say
+from explorer.ui.cache import get_model
+from explorer.ui.links import restore_from_link, share_view, stop_page
+from explorer.ui.uploads import choose_corpus, search_upload
 from explorer.ui.widgets import html_download
 
 MODEL = "minilm"
@@ -43,10 +36,7 @@ SOURCES = {
 }
 #: Session keys of the page's own state (not widgets).
 ACTIVE_KEY = "_search_corpus"  # the corpus last loaded without error
-UPLOAD_KEY = "_search_upload"  # {"file": id, (column,): Corpus or error} for the current file
-#: The browser refuses files far over the limit before sending them; those a
-#: little over it reach explorer.documents.corpus, whose message gives the exact size.
-UPLOAD_REFUSED_MB = math.ceil(2 * SEARCH_MAX_BYTES / 1024 / 1024)
+UPLOAD_KEY = "_search_upload"  # what the current file gave, step by step
 
 
 #: What this page's link carries (pasted and uploaded documents stay in the session).
@@ -62,19 +52,10 @@ SHARE_NOTE = (
 )
 
 
-def share() -> None:
-    share_view(PARAMS, phrases=False, note=SHARE_NOTE)
-
-
 def use_preset() -> None:
     """Button callback: the article's example, over the built-in sample."""
     st.session_state["corpus"] = "sample"
     st.session_state["q"] = SEARCH_PRESET_QUERY
-
-
-def say(text: str) -> str:
-    """A message shown literally: file names and documents may hold Markdown or HTML."""
-    return markdown_escape(text)
 
 
 def load_pasted() -> Corpus | None:
@@ -89,40 +70,6 @@ def load_pasted() -> Corpus | None:
         st.info("Paste documents, one per line, then press Ctrl+Enter.", icon="✏️")
         return None
     return from_text(text)
-
-
-def load_uploaded() -> Corpus | None:
-    upload = st.file_uploader(
-        f"A .txt file (one document per line) or a .csv file (one per row, first row = "
-        f"column names), UTF-8, up to {SEARCH_MAX_BYTES / 1024 / 1024:.0f} MB and "
-        f"{SEARCH_MAX_DOCS:,} documents",
-        type=["txt", "csv"],
-        key="corpus_file",
-        max_upload_size=UPLOAD_REFUSED_MB,
-    )
-    if upload is None:
-        st.info("Choose a file to search it.", icon="📄")
-        return None
-    memo = st.session_state.get(UPLOAD_KEY)
-    if not memo or memo.get("file") != upload.file_id:
-        memo = st.session_state[UPLOAD_KEY] = {"file": upload.file_id}
-    if not upload.name.lower().endswith(".csv"):
-        if "txt" not in memo:
-            memo["txt"] = attempt(lambda: load_upload(upload.getvalue(), name=upload.name))
-        return unwrap(memo["txt"])
-    if "table" not in memo:
-        memo["table"] = attempt(lambda: read_table(upload.getvalue(), name=upload.name))
-    table = unwrap(memo["table"])
-    column = st.selectbox(
-        "Column holding the documents",
-        table.columns,
-        index=None if table.guess is None else table.columns.index(table.guess),
-        placeholder="Choose the column of documents",
-        key=f"text_column_{upload.file_id}",
-    )
-    if ("column", column) not in memo:
-        memo[("column", column)] = attempt(lambda: from_table(table, text_column=column))
-    return unwrap(memo[("column", column)])
 
 
 def show_hit(rank: int, hit: Hit, score_name: str, topics: tuple[str, ...] | None) -> None:
@@ -148,7 +95,6 @@ st.markdown(
     "side, and the query placed on the map of the corpus."
 )
 
-active: Corpus = st.session_state.get(ACTIVE_KEY) or load_sample()
 source = st.radio(
     "Documents to search",
     list(SOURCES),
@@ -157,22 +103,10 @@ source = st.radio(
     key="corpus",
     horizontal=True,
 )
-try:
-    if source == "paste":
-        chosen = load_pasted()
-    elif source == "upload":
-        chosen = load_uploaded()
-    else:
-        chosen = load_sample()
-except ValueError as error:
-    st.error(say(str(error)), icon="🚫")
-    st.info(say(f"Nothing changed: still searching {active.describe()}."), icon="↩️")
-else:
-    if chosen is not None:
-        active = chosen
-        st.session_state[ACTIVE_KEY] = active
-    elif active.source != SAMPLE_SOURCE:
-        st.caption(say(f"Until then: still searching {active.describe()}."))
+loaders = {"paste": load_pasted, "upload": lambda: search_upload(UPLOAD_KEY)}
+active: Corpus = choose_corpus(
+    loaders.get(source, load_sample), active_key=ACTIVE_KEY, verb="searching", default=load_sample()
+)
 
 for note in active.notes:
     st.warning(say(note), icon="✂️")
@@ -199,8 +133,7 @@ try:
     index = build_index(active.texts, model=model, progress=show_progress)
 except ValueError as error:
     st.error(say(str(error)), icon="🚫")
-    share()
-    st.stop()
+    stop_page(SHARE_NOTE)
 bar.empty()
 if default_cache().disk_error:
     st.info(say(default_cache().disk_error), icon="💾")
@@ -222,8 +155,7 @@ if not (query or "").strip():
         f"Type a query above, or try “{SEARCH_PRESET_QUERY}” over the built-in sample.",
         icon="🔎",
     )
-    share()
-    st.stop()
+    stop_page(SHARE_NOTE)
 
 try:
     semantic = index.semantic(query, k=k)
@@ -231,8 +163,7 @@ try:
     search_map = build_search_map(index, query, semantic, topics=active.topics)
 except ValueError as error:
     st.error(say(str(error)), icon="🚫")
-    share()
-    st.stop()
+    stop_page(SHARE_NOTE)
 
 if semantic and semantic[0].shares_no_word:
     st.success(
@@ -267,7 +198,7 @@ st.subheader("On the map")
 if search_map.notice:
     st.info(say(search_map.notice), icon="ℹ️")
 figure = search_map_figure(search_map)
-st.plotly_chart(figure, key="search_map", config={"displaylogo": False, "scrollZoom": True})
+st.plotly_chart(figure, key="search_map", config=chart_config(file_stem="search-map"))
 html_download(figure, key="html_search", file_stem="search-map", title="Search by meaning")
 st.caption(
     f"PCA is fitted to the corpus alone; the query is placed with the same projection, so the "
@@ -275,4 +206,4 @@ st.caption(
     f"{model.dim} dimensions: the 2-D picture distorts distances, the numbers do not."
 )
 
-share()
+share_view(PARAMS, phrases=False, note=SHARE_NOTE)

@@ -22,15 +22,22 @@ import numpy as np
 from numpy.typing import NDArray
 
 from explorer.config import CORPUS_NEIGHBORS, CORPUS_TSNE_MAX, METHODS, MODEL_TITLES
+from explorer.documents.corpus import TOPIC_COLUMNS, Corpus, query_refusal
+from explorer.documents.embed import embed_texts
 from explorer.documents.jobs import Report
 from explorer.documents.search import Hit, SearchIndex
 from explorer.models import Embedder
 from explorer.models.doc_cache import DocumentCache
+from explorer.phrases import escape, shorten
 from explorer.space.distances import unit_rows
 from explorer.space.projection import Projection, compute_projection
 
 #: Where a map's coordinates may come from: the file itself, or a projection.
 FROM_FILE = "file"
+#: The model the Corpus page embeds with, and embeds queries with.
+MODEL = "minilm"
+#: The "Colour by" choice that colours nothing.
+NO_COLOR = "(one colour)"
 
 
 @dataclass(frozen=True)
@@ -74,7 +81,6 @@ def embedding_job(
     Cancelling stops it after the batch in hand; every batch embedded so far
     is on disk, so the next run embeds only the rest.
     """
-    from explorer.models.doc_cache import default_cache
 
     def run(report: Report) -> NDArray[np.float32]:
         stage = f"Embedding {len(texts):,} documents with {model_title(model.name)}"
@@ -84,7 +90,7 @@ def embedding_job(
             new = f"Embedding {total:,} new documents with {model_title(model.name)}"
             report(done, total, stage=new)
 
-        return (cache or default_cache()).embed(texts, model=model, progress=progress)
+        return embed_texts(texts, model=model, cache=cache, progress=progress)
 
     return run
 
@@ -181,3 +187,148 @@ def search_corpus(
             tuple(hits), f"by meaning (cosine similarity, {model_title(index.model.name)})"
         )
     return CorpusSearch(tuple(index.keyword(query, k=k)), "by keywords (TF-IDF)", why_not)
+
+
+def search_within(
+    index: SearchIndex, corpus: Corpus, query: str, *, k: int, model: Callable[[], Embedder]
+) -> CorpusSearch | None:
+    """Search the corpus for ``query`` (``None`` for a blank one), by meaning when possible.
+
+    A corpus embedded here has ``index.model`` already; for vectors carried by
+    the file, ``model()`` (loaded only now) is used when :func:`semantic_note`
+    finds nothing against it, and the search is by keywords otherwise.
+    """
+    if not (query or "").strip():
+        return None
+    note = None
+    if index.model is None:
+        query_model = model()
+        note = semantic_note(corpus, query_model)
+        index.model = None if note else query_model
+    return search_corpus(index, query, k=k, semantic=index.model is not None, why_not=note)
+
+
+# --- What the page shows ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapView:
+    """The map to draw: its coordinates and how to name them.
+
+    Attributes:
+        coords: ``(n, 2)``.
+        axis_titles: the two axes' titles.
+        method: the method that made the map (for the parquet written back), or ``None``.
+        shown: how the page names it ("UMAP", "the file's own map (UMAP)").
+    """
+
+    coords: NDArray
+    axis_titles: tuple[str, str]
+    method: str | None
+    shown: str
+
+
+def file_map(corpus: Corpus) -> MapView:
+    """The map a file carried (its x and y columns)."""
+    made = METHODS.get(corpus.method or "", "method not stated")
+    return MapView(
+        corpus.coords,
+        ("x (from the file)", "y (from the file)"),
+        corpus.method,
+        f"the file's own map ({made})",
+    )
+
+
+def projected_map(projection: Projection) -> MapView:
+    """The map a projection made."""
+    shown = METHODS.get(projection.method, projection.method)
+    return MapView(projection.coords, projection.axis_titles, projection.method, shown)
+
+
+def map_methods(corpus: Corpus) -> dict[str, str]:
+    """The projections offered for a corpus, by name: the file's own map first, if any.
+
+    Example:
+        >>> list(map_methods(Corpus(("a",), coords=np.zeros((1, 2)))))[0]
+        'file'
+    """
+    if corpus.coords is None:
+        return dict(METHODS)
+    made = METHODS.get(corpus.method or "", "precomputed")
+    return {FROM_FILE: f"From the file ({made})", **METHODS}
+
+
+def default_color(columns: Sequence[str]) -> str:
+    """The column to colour by at first: a topic column, else :data:`NO_COLOR`.
+
+    Example:
+        >>> default_color(["id", "Category"]), default_color(["id"])
+        ('Category', '(one colour)')
+    """
+    return next((c for c in columns if c.lower() in TOPIC_COLUMNS), NO_COLOR)
+
+
+def semantic_note(corpus: Corpus, model: Embedder) -> str | None:
+    """Why the corpus is searched by keywords rather than with ``model``, else ``None``.
+
+    Vectors whose model the file does not name are searched by keywords: a
+    query cannot be placed among them.
+    """
+    reason = query_refusal(corpus, model, known=True)
+    return f"{reason} The search is by keywords." if reason else None
+
+
+def map_title(model: str | None, dim: int, count: int, shown: str) -> str:
+    """The map's title (HTML-escaped).
+
+    Example:
+        >>> map_title("minilm", 384, 336, "PCA")
+        'all-MiniLM-L6-v2 (384 dimensions): 336 documents, PCA'
+    """
+    return f"{escape(model_title(model))} ({dim} dimensions): {count:,} documents, {escape(shown)}"
+
+
+def distance_space(model: str | None, dim: int) -> str:
+    """Where the neighbours' distances are measured, for captions and hovers."""
+    return f"cosine distance in all {dim} dimensions of {model_title(model)}"
+
+
+def hits_table(hits: Sequence[Hit]) -> dict[str, list]:
+    """The search hits as table columns: hit, row (1-based), score, text."""
+    return {
+        "hit": list(range(1, len(hits) + 1)),
+        "row": [h.index + 1 for h in hits],
+        "score": [round(h.score, 3) for h in hits],
+        "text": [shorten(h.text, 300) for h in hits],
+    }
+
+
+def neighbours_table(neighbours: Sequence[Neighbour], texts: Sequence[str]) -> dict[str, list]:
+    """The clicked row's neighbours as table columns: rank, row (1-based), d, text."""
+    return {
+        "rank": list(range(1, len(neighbours) + 1)),
+        "row": [nb.index + 1 for nb in neighbours],
+        "d (all dimensions)": [round(nb.distance, 3) for nb in neighbours],
+        "text": [shorten(texts[nb.index], 300) for nb in neighbours],
+    }
+
+
+def map_caption(corpus: Corpus, shown: MapView, dim: int) -> str:
+    """What the map is, under it: the corpus, the projection, where distances are measured."""
+    return (
+        f"{corpus.describe()}. The map is {shown.shown}: closeness on it approximates "
+        f"closeness in the model's {dim} dimensions; the neighbours and search scores below "
+        "are measured in all of them."
+    )
+
+
+def missing_row(row: int | None, count: int) -> str | None:
+    """Why a row asked for (by a link) is not in a corpus of ``count`` documents, else ``None``.
+
+    Example:
+        >>> missing_row(5000, 336)
+        'There is no row 5,000 in this corpus of 336 documents; no point is selected.'
+    """
+    if 0 <= int(row or 0) <= count:
+        return None
+    return f"There is no row {row:,} in this corpus of {count:,} documents; no point is selected."

@@ -7,22 +7,34 @@
   so tabs and line breaks inside a phrase are written as spaces.
 * :class:`ExportFile`: one file offered for download, built only when asked for.
 
-The parquet a corpus is written to is :func:`explorer.documents.dataset.write_parquet`.
+* :func:`write_parquet`: a corpus's texts, columns, vectors and map in one
+  parquet file, which :func:`explorer.documents.readers.tables.read_frame` reads back.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
+import os
 import re
+import uuid
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
 from explorer.phrases import clean_phrase
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+    from explorer.documents.corpus import Corpus
 
 HTML_MIME = "text/html"
 CSV_MIME = "text/csv"
@@ -42,8 +54,13 @@ PROJECTOR_URL = "https://projector.tensorflow.org/"
 PHRASE_COLUMN = "phrase"
 #: Header columns an import takes the phrases from, first match wins.
 PHRASE_COLUMNS = ("phrase", "text", "label", "sentence", "word", "name")
-#: File suffixes :func:`read_uploads` accepts.
-IMPORT_SUFFIXES = (".tsv", ".txt", ".npy", ".csv", ".zip")
+#: Columns of the parquet files :func:`write_parquet` writes.
+TEXT_COLUMN = "text"
+VECTOR_COLUMN = "embedding"
+COORD_COLUMNS = ("x", "y")
+#: Key of this app's metadata in a parquet file's key-value metadata, and its version.
+METADATA_KEY = b"explorer"
+FORMAT_VERSION = 1
 
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same export gives the same bytes
 _TSV_BREAKS = re.compile(r"[\t\r\n]")
@@ -52,8 +69,6 @@ _TSV_BREAKS = re.compile(r"[\t\r\n]")
 # reading strips exactly one and the round trip is exact.
 _FORMULA = re.compile(r"'*[=+\-@\t\r]")
 _GUARDED = re.compile(r"'+[=+\-@\t\r]")
-_NPY_MAGIC = b"\x93NUMPY"
-_ZIP_MAGIC = b"PK\x03\x04"
 
 
 @dataclass(frozen=True)
@@ -77,15 +92,23 @@ class ExportFile:
     build: Callable[[], bytes]
 
 
-def _guard(text: str) -> str:
+def guard(text: str) -> str:
+    """A cell a spreadsheet shows as text: a ``'`` before one that starts like a formula.
+
+    Example:
+        >>> guard("=1+1"), unguard(guard("=1+1")), guard("plain")
+        ("'=1+1", '=1+1', 'plain')
+    """
     return "'" + text if _FORMULA.match(text) else text
 
 
-def _unguard(text: str) -> str:
+def unguard(text: str) -> str:
+    """The cell :func:`guard` was given."""
     return text[1:] if _GUARDED.match(text) else text
 
 
-def _to_float32(array: NDArray, what: str) -> NDArray[np.float32]:
+def to_float32(array: NDArray, what: str) -> NDArray[np.float32]:
+    """``array`` as float32, refusing values too large for it (``what`` names them)."""
     with np.errstate(over="ignore"):
         result = array.astype(np.float32)
     if not np.isfinite(result).all():
@@ -141,7 +164,7 @@ def points_csv(phrases: Sequence[str], coords: NDArray, *, guard_formulas: bool 
     phrases = _check_phrases(phrases, len(array), "coordinates")
     rows: list[list[object]] = [[PHRASE_COLUMN, "x", "y"]]
     for phrase, (x, y) in zip(phrases, array.tolist(), strict=True):
-        rows.append([_guard(phrase) if guard_formulas else phrase, x, y])
+        rows.append([guard(phrase) if guard_formulas else phrase, x, y])
     return _csv_text(rows)
 
 
@@ -179,7 +202,7 @@ def distances_csv(
             )
     header = ["phrase_a", "phrase_b", "distance", "measured_in"]
     rows: list[list[object]] = [header + (["distance_drawn_2d"] if drawn is not None else [])]
-    cells = [_guard(p) if guard_formulas else p for p in phrases]
+    cells = [guard(p) if guard_formulas else p for p in phrases]
     for i in range(n):
         for j in range(i + 1, n):
             row: list[object] = [cells[i], cells[j], float(matrix[i, j]), space]
@@ -243,7 +266,7 @@ def projector_tsv(
                 f"Phrase {i + 1} is blank; the Projector skips blank lines, which would "
                 "pair vectors with the wrong phrases. Remove it before exporting."
             )
-    single = _to_float32(array, "The vectors")
+    single = to_float32(array, "The vectors")
     vector_lines = ["\t".join(f"{v:.9g}" for v in row) for row in single]
     columns = {name: list(values) for name, values in (extra_columns or {}).items()}
     if not columns:
@@ -319,3 +342,131 @@ def projector_zip(
             "README.txt": _PROJECTOR_README,
         }
     )
+
+
+def _arrow_column(values: pd.Series) -> pa.Array:
+    """A column as arrow; cells arrow cannot type (mixed objects) are written as text."""
+    import pyarrow as pa
+
+    try:
+        return pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return pa.array(
+            [None if v is None or (isinstance(v, float) and v != v) else str(v) for v in values],
+            type=pa.string(),
+        )
+
+
+def write_parquet(
+    path: str | os.PathLike[str],
+    corpus: Corpus,
+    *,
+    vectors: NDArray | None = None,
+    coords: NDArray | None = None,
+    model: str | None = None,
+    method: str | None = None,
+) -> None:
+    """Write texts, other columns, vectors and map to one parquet file, atomically.
+
+    Columns: ``text``, the extra columns (renamed “name (2)” where they would
+    clash), ``embedding`` (``fixed_size_list<float32>[d]``) when there are
+    vectors, ``x`` and ``y`` when there is a map. The key-value metadata
+    ``explorer`` holds JSON ``{"model", "dim", "method", "rows", "version"}``.
+
+    Args:
+        path: the file to write (a temporary file beside it is renamed into place).
+        corpus: the texts and extra columns.
+        vectors, model: ``(n, d)`` embeddings and the model that made them;
+            ``None`` takes ``corpus.vectors`` and ``corpus.model``.
+        coords, method: ``(n, 2)`` map and the method that made it; ``None``
+            takes ``corpus.coords`` and ``corpus.method``.
+
+    Raises:
+        ValueError: vectors or coordinates that are not one row per text.
+
+    Example:
+        >>> import tempfile
+        >>> from explorer.documents.corpus import Corpus
+        >>> from explorer.documents.readers import load_file
+        >>> corpus = Corpus(("a", "b"), topics=("x", "y"), source="pasted text")
+        >>> path = Path(tempfile.mkdtemp()) / "out.parquet"
+        >>> write_parquet(path, corpus, vectors=np.eye(2, dtype=np.float32), model="minilm")
+        >>> back = load_file(path.read_bytes(), name=path.name)
+        >>> back.model, back.vectors.tolist(), back.extra["topic"].tolist()
+        ('minilm', [[1.0, 0.0], [0.0, 1.0]], ['x', 'y'])
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    n = len(corpus.texts)
+    if vectors is None:
+        vectors, model = corpus.vectors, model or corpus.model
+    if coords is None:
+        coords, method = corpus.coords, method or corpus.method
+    if len(corpus.extra) != n:
+        raise ValueError(
+            f"Expected one row of extra columns per text: {n:,} texts, {len(corpus.extra):,} rows."
+        )
+    arrays: dict[str, pa.Array] = {TEXT_COLUMN: pa.array(corpus.texts, type=pa.large_string())}
+    taken = {TEXT_COLUMN, VECTOR_COLUMN, *COORD_COLUMNS}
+    for name in corpus.extra.columns:
+        column, k = str(name), 2
+        while column in taken:
+            column, k = f"{name} ({k})", k + 1
+        taken.add(column)
+        arrays[column] = _arrow_column(corpus.extra[name].reset_index(drop=True))
+    dim = None
+    if vectors is not None:
+        matrix = np.ascontiguousarray(vectors, dtype=np.float32)
+        if matrix.ndim != 2 or len(matrix) != n:
+            raise ValueError(
+                f"Expected one vector per text: {n:,} texts, vectors of shape {matrix.shape}."
+            )
+        dim = int(matrix.shape[1])
+        arrays[VECTOR_COLUMN] = pa.FixedSizeListArray.from_arrays(pa.array(matrix.reshape(-1)), dim)
+    if coords is not None:
+        points = np.asarray(coords, dtype=np.float64)
+        if points.shape != (n, 2):
+            raise ValueError(
+                f"Expected one (x, y) point per text: {n:,} texts, coordinates of shape "
+                f"{points.shape}."
+            )
+        arrays[COORD_COLUMNS[0]] = pa.array(points[:, 0])
+        arrays[COORD_COLUMNS[1]] = pa.array(points[:, 1])
+    metadata = {
+        "model": model,
+        "dim": dim,
+        "method": method if coords is not None else None,
+        "rows": n,
+        "version": FORMAT_VERSION,
+    }
+    table = pa.table(arrays).replace_schema_metadata({METADATA_KEY: json.dumps(metadata).encode()})
+    final = Path(path)
+    partial = final.with_name(f".{final.name}.{uuid.uuid4().hex[:8]}.partial")
+    try:
+        # Dictionaries and compression help text and labels; on 100,000 vectors
+        # they only slow reading down (random floats neither repeat nor compress).
+        plain = [VECTOR_COLUMN, *COORD_COLUMNS]
+        pq.write_table(
+            table,
+            partial,
+            use_dictionary=[c for c in table.column_names if c not in plain],
+            compression={c: "none" if c in plain else "snappy" for c in table.column_names},
+        )
+        os.replace(partial, final)  # atomic: a reader never sees half a file
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def parquet_bytes(corpus: Corpus, **columns: object) -> bytes:
+    """What :func:`write_parquet` writes, as bytes (for a download button).
+
+    ``columns`` are :func:`write_parquet`'s ``vectors``, ``coords``, ``model``
+    and ``method``.
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "corpus.parquet"
+        write_parquet(path, corpus, **columns)  # type: ignore[arg-type]
+        return path.read_bytes()

@@ -72,7 +72,7 @@ def count(values) -> int:
 @pytest.fixture(autouse=True)
 def sample_embedded(minilm) -> None:
     """Have the sample's embeddings cached, so the page draws in its first run."""
-    from explorer.documents.corpus import load_sample
+    from explorer.documents.readers import load_sample
     from explorer.models.doc_cache import default_cache
 
     default_cache().embed(load_sample().texts, model=minilm)
@@ -127,7 +127,7 @@ def test_a_clicked_row_shows_its_nearest_neighbours_in_the_full_space(app, minil
     assert len(table) == CORPUS_NEIGHBORS
     distances = list(table["d (all dimensions)"])
     assert distances == sorted(distances)
-    from explorer.documents.corpus import load_sample
+    from explorer.documents.readers import load_sample
 
     texts = load_sample().texts
     vectors = minilm.encode(list(texts))
@@ -234,7 +234,7 @@ def test_cancel_stops_embedding_and_resume_embeds_only_the_rest(app, monkeypatch
     assert _has(app, "resume_embed")
     gate.set()
     # The job's thread stops after the batch in hand; wait for it.
-    from explorer.documents.dataset import load_file
+    from explorer.documents.readers import load_file
     from explorer.ui.cache import job_board
 
     texts = load_file(data, name="big.csv").texts
@@ -296,7 +296,8 @@ def test_a_parquet_from_the_cli_draws_its_own_map_and_searches_by_meaning(
 ) -> None:
     import pandas as pd
 
-    from explorer.documents.dataset import Dataset, write_parquet
+    from explorer.documents.corpus import Corpus as Dataset
+    from explorer.documents.writers import write_parquet
 
     texts = tuple(f"{SENTENCES[t]} ({i})" for i, t in enumerate(TOPICS * 4))
     coords = np.arange(40, dtype=np.float64).reshape(20, 2)

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from explorer.documents.dataset import Dataset, write_parquet
+from explorer.documents.corpus import Corpus as Dataset
+from explorer.documents.writers import write_parquet
 from tests.e2e.harness import CORPUS_MAP_STATE_JS
 
 pytestmark = pytest.mark.e2e

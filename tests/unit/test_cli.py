@@ -15,7 +15,7 @@ import pytest
 
 from explorer import cli
 from explorer.config import SEARCH_CACHE_DIR_ENV
-from explorer.documents import dataset as ds
+from explorer.documents import readers as ds
 from explorer.models import SentenceEmbedder, load_model, resolve_device
 
 ROOT = Path(__file__).resolve().parents[2]

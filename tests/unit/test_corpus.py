@@ -7,7 +7,7 @@ import re
 import pytest
 
 from explorer.config import MAX_PHRASE_CHARS, SEARCH_MAX_BYTES, SEARCH_MAX_DOCS, SEARCH_PRESET_QUERY
-from explorer.documents.corpus import (
+from explorer.documents.readers import (
     SAMPLE_PATH,
     decode,
     from_table,

@@ -11,8 +11,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from explorer.documents import vectors as vector_files
-from explorer.documents.vectors import (
+from explorer.documents.readers import imported as vector_files
+from explorer.documents.readers.vectors import (
     Imported,
     read_npy,
     read_points_csv,

@@ -10,7 +10,7 @@ import pytest
 
 import explorer.figures.search as search_figures
 from explorer.config import SEARCH_CACHE_DIR_ENV, SEARCH_PRESET_QUERY
-from explorer.documents.corpus import load_sample
+from explorer.documents.readers import load_sample
 from explorer.documents.search import (
     Hit,
     KeywordIndex,

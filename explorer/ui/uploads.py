@@ -1,0 +1,156 @@
+"""Uploads read once per file, for the Search and Corpus pages.
+
+Reading 100,000 rows takes a second or two; a rerun (another widget changed)
+must not read the file again. One session memo per page keeps each step's
+result (the table, then the corpus for each text column), or its
+``ValueError``, until other files are chosen.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Hashable, Sequence
+from typing import TypeVar
+
+import streamlit as st
+
+from explorer.config import (
+    CORPUS_MAX_ROWS,
+    CORPUS_MAX_UPLOAD_MB,
+    SEARCH_MAX_BYTES,
+    SEARCH_MAX_DOCS,
+)
+from explorer.documents.corpus import Corpus
+from explorer.documents.readers import (
+    UPLOAD_TYPES,
+    from_frame,
+    from_table,
+    is_vectors_file,
+    load_upload,
+    read_frame,
+    read_table,
+    read_vectors,
+)
+from explorer.documents.readers.files import SEARCH_UPLOAD_TYPES
+from explorer.phrases import markdown_escape
+from explorer.ui.cache import attempt, unwrap
+
+T = TypeVar("T")
+#: The spinner's words while a file is read (100,000 rows: one or two seconds).
+READING = "Reading the file…"
+#: The browser refuses files far over the Search page's limit before sending
+#: them; those a little over it reach the reader, whose message gives the exact size.
+SEARCH_REFUSED_MB = math.ceil(2 * SEARCH_MAX_BYTES / 1024 / 1024)
+
+
+def upload_memo(key: str, files: Hashable) -> dict:
+    """The session memo under ``key`` for the files ``files`` (their ids); new files, new memo."""
+    memo = st.session_state.get(key)
+    if not memo or memo.get("files") != files:
+        memo = st.session_state[key] = {"files": files}
+    return memo
+
+
+def step(memo: dict, name: Hashable, load: Callable[[], T], *, spinner: str | None = None) -> T:
+    """``load()``'s result kept in ``memo`` under ``name``; its ``ValueError`` raised again."""
+    if name not in memo:
+        memo[name] = attempt(load, spinner=spinner)
+    return unwrap(memo[name])
+
+
+def column_box(columns: Sequence[str], guess: str | None, *, key: str) -> str | None:
+    """A select box of the column holding the documents, the guess chosen; ``None`` if none."""
+    return st.selectbox(
+        "Column holding the documents",
+        list(columns),
+        index=list(columns).index(guess) if guess in columns else None,
+        placeholder="Choose the column of documents",
+        key=key,
+    )
+
+
+def search_upload(memo_key: str) -> Corpus | None:
+    """The Search page's upload: a ``.txt`` or ``.csv`` read as a corpus, else ``None``."""
+    upload = st.file_uploader(
+        f"A .txt file (one document per line) or a .csv file (one per row, first row = "
+        f"column names), UTF-8, up to {SEARCH_MAX_BYTES / 1024 / 1024:.0f} MB and "
+        f"{SEARCH_MAX_DOCS:,} documents",
+        type=[suffix.lstrip(".") for suffix in SEARCH_UPLOAD_TYPES],
+        key="corpus_file",
+        max_upload_size=SEARCH_REFUSED_MB,
+    )
+    if upload is None:
+        st.info("Choose a file to search it.", icon="📄")
+        return None
+    memo = upload_memo(memo_key, upload.file_id)
+    data, name = upload.getvalue(), upload.name
+    if not name.lower().endswith(".csv"):
+        return step(memo, "txt", lambda: load_upload(data, name=name))
+    table = step(memo, "table", lambda: read_table(data, name=name))
+    column = column_box(table.columns, table.guess, key=f"text_column_{upload.file_id}")
+    return step(memo, ("column", column), lambda: from_table(table, text_column=column))
+
+
+def corpus_upload(memo_key: str, last_key: str) -> Corpus | None:
+    """The Corpus page's upload: texts or vectors read as a corpus, else ``None``.
+
+    With no file chosen, the last upload read (kept under ``last_key``) stays.
+    """
+    files = st.file_uploader(
+        f"A table of documents (.txt one per line, .csv, .tsv or .parquet; up to "
+        f"{CORPUS_MAX_ROWS:,} rows), or precomputed vectors with their texts (.npy or an "
+        f"Embedding Projector TSV plus a texts file, or a zip of them, or a .parquet made by "
+        f"`python -m explorer embed`). Up to {CORPUS_MAX_UPLOAD_MB} MB.",
+        type=[suffix.lstrip(".") for suffix in UPLOAD_TYPES],
+        accept_multiple_files=True,
+        key="corpus_files",
+        max_upload_size=CORPUS_MAX_UPLOAD_MB,
+    )
+    if not files:
+        last = st.session_state.get(last_key)
+        if last is None:
+            st.info("Choose a file to map it.", icon="📄")
+        return last
+    memo = upload_memo(memo_key, tuple(f.file_id for f in files))
+    single = files[0] if len(files) == 1 else None
+    if single is None or is_vectors_file(single.name, single.getvalue()):
+        everything = {f.name: f.getvalue() for f in files}
+        return step(memo, "vectors", lambda: read_vectors(everything), spinner=READING)
+    data, name = single.getvalue(), single.name
+    frame = step(memo, "frame", lambda: read_frame(data, name=name), spinner=READING)
+    columns = list(frame.text_columns) or [str(c) for c in frame.data.columns]
+    column = columns[0]
+    if len(columns) > 1:
+        column = column_box(columns, frame.text_guess, key=f"corpus_text_column_{single.file_id}")
+        if column is None:
+            st.info("Choose the column that holds the documents.", icon="📄")
+            return None
+    pick = lambda: from_frame(frame, text_column=column)  # noqa: E731 - kept in the memo
+    return step(memo, ("column", column), pick, spinner=READING)
+
+
+def choose_corpus(
+    load: Callable[[], Corpus | None], *, active_key: str, verb: str, default: Corpus | None = None
+) -> Corpus | None:
+    """The corpus ``load()`` gives, kept in the session as the one shown.
+
+    When ``load()`` fails (its ``ValueError`` is shown) or gives nothing yet, the
+    corpus shown before stays, and a line says so: "Nothing changed: still
+    ``verb`` …", or "Until then: still ``verb`` …" (not for ``default``, the
+    corpus shown when there was none before).
+    """
+    active = st.session_state.get(active_key) or default
+    try:
+        chosen = load()
+    except ValueError as error:
+        st.error(markdown_escape(str(error)), icon="🚫")
+        if active is not None:
+            still = f"Nothing changed: still {verb} {active.describe()}."
+            st.info(markdown_escape(still), icon="↩️")
+        return active
+    if chosen is not None:
+        st.session_state[active_key] = chosen
+        return chosen
+    if active is not None and active is not default:
+        st.caption(markdown_escape(f"Until then: still {verb} {active.describe()}."))
+    return active
