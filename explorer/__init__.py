@@ -17,10 +17,11 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from explorer.config import MAX_PHRASE_CHARS, MAX_PHRASES
-from explorer.documents.corpus import Corpus, from_text, load_sample, load_upload
+from explorer.documents.corpus import Corpus
+from explorer.documents.readers import from_text, load_sample, load_upload
+from explorer.documents.readers.vectors import Imported, read_npy, read_projector, read_uploads
 from explorer.documents.search import Hit, SearchIndex, build_index, keyword_search, search
 from explorer.documents.search_map import build_search_map
-from explorer.documents.vectors import Imported, read_npy, read_projector, read_uploads
 from explorer.documents.writers import points_csv, projector_tsv, projector_zip
 from explorer.figures.export import figure_html
 from explorer.figures.playground import scene_figure

@@ -72,7 +72,7 @@ use UMAP, or --force."""
 
 
 class ProgressBar:
-    """A tqdm bar on stderr for :func:`~explorer.documents.dataset.embed`'s ``progress``.
+    """A tqdm bar on stderr for :func:`~explorer.documents.embed.embed`'s ``progress``.
 
     Example:
         >>> import io
@@ -220,7 +220,9 @@ def _embed(args: argparse.Namespace) -> int:
         from explorer.documents import ray_engine
 
         return ray_engine.run_embed(args)
-    from explorer.documents import dataset as ds
+    from explorer.documents import embed as embedding
+    from explorer.documents import readers
+    from explorer.documents.writers import write_parquet
     from explorer.models import load_model, resolve_device
     from explorer.models.doc_cache import DocumentCache, cache_dir
 
@@ -230,11 +232,11 @@ def _embed(args: argparse.Namespace) -> int:
     _quiet_model_loading()
     model = load_model(args.model, device=device)
     started = time.perf_counter()
-    frame = ds.read_frame(source.read_bytes(), name=source.name, max_bytes=None)
+    frame = readers.read_frame(source.read_bytes(), name=source.name, max_bytes=None)
     if frame.vector_column is not None:  # vectors already there are replaced, never read
         data = frame.data.drop(columns=[frame.vector_column])
         frame = replace(frame, data=data, vector_column=None)
-    dataset = ds.from_frame(frame, text_column=args.text_column, max_rows=args.limit)
+    dataset = readers.from_frame(frame, text_column=args.text_column, max_rows=args.limit)
     for note in dataset.notes:
         _say(f"note: {note}")
     if len(dataset) > CORPUS_MAX_ROWS:
@@ -243,7 +245,7 @@ def _embed(args: argparse.Namespace) -> int:
             f"{CORPUS_MAX_ROWS:,} of them (use --limit to choose fewer)."
         )
     folder = None if args.no_cache else Path(args.cache_dir or cache_dir()).expanduser()
-    cache = DocumentCache(folder, batch_size=args.batch_size or ds.default_batch_size(model))
+    cache = DocumentCache(folder, batch_size=args.batch_size or embedding.default_batch_size(model))
     _say(
         f"{dataset.describe()}; embedding with {model.name} on {device}, "
         f"{cache.batch_size:,} texts per batch, cache: {folder or 'none (--no-cache)'}"
@@ -251,7 +253,7 @@ def _embed(args: argparse.Namespace) -> int:
     bar = ProgressBar(rows=len(dataset))
     embed_started = time.perf_counter()
     try:
-        vectors = ds.embed(dataset, model=model, cache=cache, progress=bar)
+        vectors = embedding.embed(dataset, model=model, cache=cache, progress=bar)
     except KeyboardInterrupt:
         bar.close()
         if folder is None:
@@ -264,7 +266,7 @@ def _embed(args: argparse.Namespace) -> int:
     if cache.disk_error:
         _say(f"warning: {cache.disk_error}")
     plain = replace(dataset, vectors=None, coords=None, model=None, method=None)
-    ds.write_parquet(out, plain, vectors=vectors, model=model.name)
+    write_parquet(out, plain, vectors=vectors, model=model.name)
     seconds = time.perf_counter() - started
     n, embedded = len(dataset), cache.embedded
     if embedded:
@@ -285,19 +287,20 @@ def _project(args: argparse.Namespace) -> int:
         from explorer.documents import ray_engine
 
         return ray_engine.run_project(args)
-    from explorer.documents import dataset as ds
+    from explorer.documents import readers
+    from explorer.documents.writers import write_parquet
     from explorer.space.projection import compute_projection
 
     source = _input(args.input, (".parquet",), "project")
     stem = source.stem.removesuffix(".embeddings")
     out = _output(args.out, source.with_name(stem + ".parquet"), MAP_SUFFIX)
-    frame = ds.read_frame(source.read_bytes(), name=source.name, max_bytes=None)
+    frame = readers.read_frame(source.read_bytes(), name=source.name, max_bytes=None)
     if frame.vector_column is None:
         raise ValueError(
             f"“{source.name}” has no column of vectors (a list of numbers per row, e.g. "
             f"“embedding”); make one with `python -m explorer embed {args.input}`."
         )
-    dataset = ds.from_frame(frame, text_column=args.text_column, max_rows=None)
+    dataset = readers.from_frame(frame, text_column=args.text_column, max_rows=None)
     for note in dataset.notes:
         _say(f"note: {note}")
     vectors = dataset.vectors
@@ -328,7 +331,7 @@ def _project(args: argparse.Namespace) -> int:
     if projection.notice:
         _say(f"note: {projection.notice}")
     kept = replace(dataset, vectors=None) if args.no_vectors else dataset
-    ds.write_parquet(out, kept, coords=projection.coords, method=projection.method)
+    write_parquet(out, kept, coords=projection.coords, method=projection.method)
     carried = "" if args.no_vectors else f" and {vectors.shape[1]}-d vectors"
     made = METHODS.get(projection.method, projection.method)
     print(f"wrote {out}: {n:,} points, x/y from {made}{carried}.", flush=True)
