@@ -75,7 +75,7 @@ def bench_embedding() -> None:
             samples.append(time.perf_counter() - start)
 
     default_interval = sys.getswitchinterval()
-    from explorer.ui.cache import GIL_SWITCH_INTERVAL_S
+    from explorer.config import GIL_SWITCH_INTERVAL_S
 
     for interval in (default_interval, GIL_SWITCH_INTERVAL_S):
         sys.setswitchinterval(interval)
@@ -110,17 +110,17 @@ def bench_rerun() -> None:
     print(f"    ratio {a / b:.2f} (target <= 1.5)")
 
 
-def peak_memory_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def bench_browser() -> None:
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.harness import free_port, launch_chromium, start_server, wait_for_chart
+    from bench.harness import (
+        free_port,
+        launch_chromium,
+        peak_memory_mib,
+        start_server,
+        stop_server,
+        wait_for_chart,
+    )
 
     def wait_chart(page, predicate: str) -> None:
         wait_for_chart(page, predicate, timeout=180_000)
@@ -183,8 +183,7 @@ def bench_browser() -> None:
             browser.close()
         print(f"    server peak memory (VmHWM): {peak_memory_mib(server.pid):.0f} MiB")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)
 
 
 if __name__ == "__main__":

@@ -75,6 +75,12 @@ ENCODE_BATCH_SIZE = 256
 #: the server loop, another visitor) holds a core: one short phrase took 10 ms
 #: alone but 20-180 ms with a core busy on two threads, 13 ms on one.
 SINGLE_THREAD_MAX_TEXTS = 32
+#: Python's GIL switch interval in the server (explorer.ui.cache sets it). Each
+#: rerun runs in its own thread beside the server loop (and, once, the UMAP
+#: warm-up); torch must win the GIL back after its ops, and at the default 5 ms a
+#: one-phrase encode beside a busy thread took 800 ms instead of 13 ms; at 0.2 ms
+#: it took 60 ms (bench/playground.py).
+GIL_SWITCH_INTERVAL_S = 0.0002
 
 # --- Compare and custom axes ---
 #: The Compare page measures the real model's nearest neighbours with this

@@ -13,17 +13,13 @@ from typing import TypeVar
 
 import streamlit as st
 
+from explorer.config import GIL_SWITCH_INTERVAL_S
 from explorer.documents.jobs import JobBoard
 from explorer.models import Embedder, load_model
 from explorer.space.projection import warm_up_umap
 
 T = TypeVar("T")
 
-#: Python's GIL switch interval in the server. Each rerun runs in its own thread
-#: beside the server loop (and, once, the UMAP warm-up); torch must win the GIL
-#: back after its ops, and at the default 5 ms a one-phrase encode beside a busy
-#: thread took 800 ms instead of 13 ms; at 0.2 ms it took 60 ms (bench/playground.py).
-GIL_SWITCH_INTERVAL_S = 0.0002
 sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
 
 _warm_up_started = threading.Event()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.harness import free_port, launch_chromium, start_server
+from bench.harness import free_port, launch_chromium, start_server, stop_server
 
 
 @pytest.fixture(scope="session")
@@ -10,8 +10,7 @@ def server_url():
     port = free_port()
     process = start_server(port)
     yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=20)
+    stop_server(process, timeout=20)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.harness import CHART_STATE_JS, ROOT, wait_for_chart
+from bench.harness import CHART_STATE_JS, ROOT, wait_for_chart
 
 pytestmark = pytest.mark.e2e
 SCREENSHOT = ROOT / "docs" / "screenshot.png"

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from bench.harness import CORPUS_MAP_STATE_JS
 from explorer.documents.corpus import Corpus as Dataset
 from explorer.documents.writers import write_parquet
-from tests.e2e.harness import CORPUS_MAP_STATE_JS
 
 pytestmark = pytest.mark.e2e
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bench.harness import ROOT
 from explorer.config import SEARCH_PRESET_QUERY
-from tests.e2e.harness import ROOT
 
 pytestmark = pytest.mark.e2e
 SCREENSHOT = ROOT / "test-artifacts" / "search.png"

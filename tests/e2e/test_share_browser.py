@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.harness import free_port, start_server, wait_for_chart
+from bench.harness import free_port, start_server, wait_for_chart
 
 pytestmark = pytest.mark.e2e
 PHRASES = ["a cat sleeping on the sofa", "a dog in the park", "a red sports car", "a truck"]

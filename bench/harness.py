@@ -1,4 +1,9 @@
-"""Start the app and a headless Debian Chromium; shared by the e2e tests and bench/."""
+"""Start the app and a headless Debian Chromium, read its charts, measure the server.
+
+Shared by the browser tests (tests/e2e) and the benchmarks (bench/); imports
+neither the explorer package nor the tests, only the standard library (and
+Playwright, which the caller hands in).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -24,7 +29,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+class BenchError(RuntimeError):
+    """A step that could not be measured, with what to look at."""
+
+
+def say(text: str) -> None:
+    """Progress for the person watching, on stderr (stdout holds the results)."""
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
 def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -63,6 +78,24 @@ def start_server(port: int, *, timeout: float = 120, log: Path | None = None) ->
             time.sleep(0.2)
     process.kill()
     raise RuntimeError(f"streamlit did not answer on port {port} within {timeout} s")
+
+
+def stop_server(process: subprocess.Popen, *, timeout: float = 30) -> None:
+    """Stop a server from :func:`start_server`; kill it if it ignores SIGTERM."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=timeout)
+
+
+def peak_memory_mib(pid: int) -> float:
+    """The process's peak resident memory (VmHWM), MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise BenchError(f"No VmHWM line in /proc/{pid}/status")
 
 
 def launch_chromium(playwright):
