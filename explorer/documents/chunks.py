@@ -38,11 +38,14 @@ from explorer.config import (
     ASK_MAX_CHUNK_SENTENCES,
     ASK_MAX_CHUNK_TOKENS,
     ASK_MAX_CHUNKS,
+    DATA_DIR,
     MAX_PHRASE_CHARS,
 )
 from explorer.models import Embedder, load_model
 from explorer.phrases import clean_phrase, shorten
 
+#: The built-in document: a community handbook of about 3,000 words on a dozen subjects.
+SAMPLE_DOCUMENT = DATA_DIR / "sample_document.md"
 #: ``progress(done, total)``: characters tokenized so far, for a progress bar.
 Progress = Callable[[int, int], None]
 
@@ -89,6 +92,16 @@ class Chunks(list[Chunk]):
     def __init__(self, chunks: list[Chunk], notes: list[str] | None = None) -> None:
         super().__init__(chunks)
         self.notes: list[str] = list(notes or ())
+
+
+def load_sample_document() -> str:
+    """The built-in sample document (Markdown), written for this app.
+
+    Example:
+        >>> load_sample_document().splitlines()[0]
+        '# The Riverside Community Handbook'
+    """
+    return SAMPLE_DOCUMENT.read_text(encoding="utf-8")
 
 
 def tokenizer_of(model: Embedder) -> Any:
