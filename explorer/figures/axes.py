@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from explorer.config import HOVER_CHARS, LABEL_CHARS
 from explorer.figures.style import (
     base_layout,
-    label_positions,
+    labelled_markers,
     padded_range,
     point_label,
     points_trace,
@@ -65,18 +65,15 @@ def axes_figure(phrases: Sequence[str], result: AxisProjection, *, height: int =
 
     fig = go.Figure()
     fig.add_trace(
-        go.Scatter(
-            x=poles[:, 0].tolist(),
-            y=poles[:, 1].tolist(),
-            mode="markers+text",
+        labelled_markers(
+            poles,
+            pole_text,
+            pole_hover,
+            x_range,
+            y_range,
             name=POLES_TRACE,
-            text=pole_text,
-            textposition=label_positions(poles, x_range, y_range, pole_text),
-            textfont={"size": 11, "color": POLE_COLOR},
-            hovertext=pole_hover,
-            hovertemplate="%{hovertext}<extra></extra>",
+            font={"size": 11, "color": POLE_COLOR},
             marker={"symbol": "diamond", "size": 11, "color": "rgba(120, 120, 120, 0.55)"},
-            cliponaxis=False,
             showlegend=False,
         )
     )

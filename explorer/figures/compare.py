@@ -79,30 +79,21 @@ def comparison_figure(comparison: Comparison, space: str, *, height: int = 540) 
     there = int(comparison.nearest_in(other)[selected])
     coords = np.asarray(scene.coords, dtype=float)
 
-    def short(index: int) -> str:
-        return quoted(comparison.phrases[index])
-
+    # (nearest, trace name, the space it is nearest in, colour, dash)
+    lines = [(here, NEAREST_HERE_TRACE, space, NEAREST_HERE_COLOR, "solid")]
+    if there != here:
+        lines.append((there, NEAREST_OTHER_TRACE, other, NEAREST_OTHER_COLOR, "dot"))
     overlays = [
         _nearest_line(
             coords,
-            (selected, here),
-            name=NEAREST_HERE_TRACE,
-            legend=f"nearest in {SPACE_NAMES[space]}: {short(here)}",
-            color=NEAREST_HERE_COLOR,
-            dash="solid",
+            (selected, nearest),
+            name=name,
+            legend=f"nearest in {SPACE_NAMES[where]}: {quoted(comparison.phrases[nearest])}",
+            color=color,
+            dash=dash,
         )
+        for nearest, name, where, color, dash in lines
     ]
-    if there != here:
-        overlays.append(
-            _nearest_line(
-                coords,
-                (selected, there),
-                name=NEAREST_OTHER_TRACE,
-                legend=f"nearest in {SPACE_NAMES[other]}: {short(there)}",
-                color=NEAREST_OTHER_COLOR,
-                dash="dot",
-            )
-        )
     for trace in overlays:
         fig.add_trace(trace)
     # Under the points, so a click on the phrase's point still selects it.

@@ -295,6 +295,37 @@ def _corpus_traces(
     return traces
 
 
+def _marks(
+    points: NDArray[np.float32],
+    rows: list[int],
+    *,
+    name: str,
+    hovers: list[str],
+    marker: dict,
+    ranks: bool = False,
+) -> go.Scatter:
+    """Marks drawn over chosen rows (rings, a star); ``ranks`` numbers them 1, 2, ...
+    ``customdata`` holds their row numbers, as the corpus points' does."""
+    numbered = {}
+    if ranks:
+        numbered = {
+            "text": [str(rank) for rank in range(1, len(rows) + 1)],
+            "textposition": "top right",
+            "textfont": {"size": 11, "color": "#111"},
+        }
+    return go.Scatter(
+        x=points[rows, 0].tolist(),
+        y=points[rows, 1].tolist(),
+        mode="markers+text" if ranks else "markers",
+        name=name,
+        customdata=[row + 1 for row in rows],
+        hovertext=hovers,
+        hovertemplate="%{hovertext}<extra></extra>",
+        marker=marker,
+        **numbered,
+    )
+
+
 def corpus_figure(
     coords: NDArray,
     texts: Sequence[str],
@@ -363,20 +394,14 @@ def corpus_figure(
                 line={"dash": "dash", "width": 1.2, "color": LINE_COLOR},
             )
         )  # fmt: skip
-        rows = [nb.index for nb in neighbours]
         fig.add_trace(
-            go.Scatter(
-                x=points[rows, 0].tolist(),
-                y=points[rows, 1].tolist(),
-                mode="markers",
-                name=NEIGHBOURS_TRACE,
-                customdata=[row + 1 for row in rows],
-                hovertext=[
+            _marks(
+                points, [nb.index for nb in neighbours], name=NEIGHBOURS_TRACE,
+                hovers=[
                     f"<b>Neighbour {rank}</b>, d={nb.distance:.3f} ({escape(space)})<br>"
                     f"{escape(shorten(texts[nb.index], CORPUS_HOVER_CHARS))}"
                     for rank, nb in enumerate(neighbours, start=1)
                 ],
-                hovertemplate="%{hovertext}<extra></extra>",
                 marker={"size": 11, "symbol": "circle-open", "color": "#d62728",
                         "line": {"width": 2}},
             )
@@ -385,39 +410,29 @@ def corpus_figure(
         rows = list(hits)
         scores = list(hit_scores) or [math.nan] * len(rows)
         fig.add_trace(
-            go.Scatter(
-                x=points[rows, 0].tolist(),
-                y=points[rows, 1].tolist(),
-                mode="markers+text",
-                name=HITS_TRACE,
-                text=[str(rank) for rank in range(1, len(rows) + 1)],
-                textposition="top right",
-                textfont={"size": 11, "color": "#111"},
-                customdata=[row + 1 for row in rows],
-                hovertext=[
+            _marks(
+                points, rows, name=HITS_TRACE,
+                hovers=[
                     f"<b>Hit {rank}</b>"
                     + (f", score {score:.3f}" if not math.isnan(score) else "")
                     + f"<br>{escape(shorten(texts[row], CORPUS_HOVER_CHARS))}"
                     for rank, (row, score) in enumerate(zip(rows, scores, strict=True), start=1)
                 ],
-                hovertemplate="%{hovertext}<extra></extra>",
                 marker={"size": 14, "symbol": "circle-open", "color": "#111",
                         "line": {"width": 2.5}},
+                ranks=True,
             )
         )  # fmt: skip
     if selected is not None:
         fig.add_trace(
-            go.Scatter(
-                x=[float(points[selected, 0])],
-                y=[float(points[selected, 1])],
-                mode="markers",
+            _marks(
+                points,
+                [selected],
                 name=SELECTED_TRACE,
-                customdata=[selected + 1],
-                hovertext=[
+                hovers=[
                     f"<b>Clicked</b> · row {selected + 1}<br>"
                     f"{escape(shorten(texts[selected], CORPUS_HOVER_CHARS))}"
                 ],
-                hovertemplate="%{hovertext}<extra></extra>",
                 marker={"size": 20, "symbol": "star", "color": "#f5b700", "line": {"width": 1.5}},
             )
         )

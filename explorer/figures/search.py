@@ -24,7 +24,7 @@ from explorer.figures.style import (
     base_layout,
     category_color,
     category_palette,
-    label_positions,
+    labelled_markers,
     padded_range,
 )
 from explorer.phrases import escape, shorten
@@ -171,28 +171,25 @@ def search_map_figure(smap: SearchMap, *, height: int = 620) -> go.Figure:
     if smap.hits:
         hit_xy = coords[[h.index for h in smap.hits]]
         fig.add_trace(
-            go.Scatter(
-                x=hit_xy[:, 0].tolist(),
-                y=hit_xy[:, 1].tolist(),
-                mode="markers+text",
-                name=HITS_TRACE,
-                text=(ranks := [str(rank) for rank in range(1, len(smap.hits) + 1)]),
-                textposition=label_positions(hit_xy, tuple(x_range), tuple(y_range), ranks),
-                textfont={"size": 12, "color": "#222"},
-                hovertext=[
+            labelled_markers(
+                hit_xy,
+                [str(rank) for rank in range(1, len(smap.hits) + 1)],
+                [
                     f"<b>Hit {rank}</b>, cosine similarity {h.score:.3f}<br>"
                     f"{escape(shorten(h.text, HOVER_CHARS))}"
                     for rank, h in enumerate(smap.hits, start=1)
                 ],
-                hovertemplate="%{hovertext}<extra></extra>",
-                customdata=[h.index for h in smap.hits],
-                cliponaxis=False,
+                tuple(x_range),
+                tuple(y_range),
+                name=HITS_TRACE,
+                font={"size": 12, "color": "#222"},
                 marker={
                     "size": 15,
                     "symbol": "circle-open",
                     "color": "#111",
                     "line": {"width": 2.5, "color": "#111"},
                 },
+                customdata=[h.index for h in smap.hits],
                 showlegend=True,
             )
         )

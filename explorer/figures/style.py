@@ -298,6 +298,46 @@ def clicked_index(event: Mapping[str, Any] | None, count: int) -> int | None:
     return None
 
 
+def labelled_markers(
+    coords: NDArray,
+    labels: list[str],
+    hovers: list[str],
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    *,
+    name: str,
+    marker: Mapping[str, Any],
+    font: Mapping[str, Any],
+    **trace: Any,
+) -> go.Scatter:
+    """Markers with text labels placed apart (:func:`label_positions`) and free to
+    overflow the plot; ``trace`` adds (``customdata``, ``showlegend``, ...).
+
+    ``labels`` and ``hovers`` must already be escaped.
+
+    Example:
+        >>> trace = labelled_markers(np.array([[0, 0], [0.01, 0]]), ["a", "b"], ["a", "b"],
+        ...                          (-1, 1), (-1, 1), name="n", marker={}, font={})
+        >>> trace.mode, list(trace.textposition)
+        ('markers+text', ['top center', 'bottom center'])
+    """
+    points = np.asarray(coords, dtype=float)
+    return go.Scatter(
+        x=points[:, 0].tolist(),
+        y=points[:, 1].tolist(),
+        mode="markers+text",
+        name=name,
+        text=labels,
+        textposition=label_positions(points, x_range, y_range, labels),
+        textfont=dict(font),
+        hovertext=hovers,
+        hovertemplate="%{hovertext}<extra></extra>",
+        cliponaxis=False,
+        marker=dict(marker),
+        **trace,
+    )
+
+
 def points_trace(
     coords: NDArray,
     labels: list[str],
@@ -320,18 +360,14 @@ def points_trace(
         ('phrases', [0, 1])
     """
     n = len(labels)
-    return go.Scatter(
-        x=coords[:, 0].tolist(),
-        y=coords[:, 1].tolist(),
-        mode="markers+text",
+    return labelled_markers(
+        coords,
+        labels,
+        hovers,
+        x_range,
+        y_range,
         name=POINTS_TRACE,
-        text=labels,
-        textposition=label_positions(coords, x_range, y_range, labels),
-        textfont={"size": font_size, "color": "#222"},
-        hovertext=hovers,
-        hovertemplate="%{hovertext}<extra></extra>",
-        customdata=list(range(n)),
-        cliponaxis=False,
+        font={"size": font_size, "color": "#222"},
         marker={
             "size": [size + 6 if i == selected else size for i in range(n)],
             "color": [phrase_color(i) for i in range(n)],
@@ -340,6 +376,7 @@ def points_trace(
                 "color": ["#111" if i == selected else "white" for i in range(n)],
             },
         },
+        customdata=list(range(n)),
         showlegend=False,
     )
 
