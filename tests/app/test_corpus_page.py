@@ -88,7 +88,7 @@ def test_the_sample_opens_as_a_pca_map_coloured_by_topic(app) -> None:
     (chart,) = charts(app)
     assert "336 documents, PCA" in chart["layout"]["title"]["text"]
     traces = corpus_traces(app)
-    assert len(traces) == 12 + 1  # the 12 commonest topics, the other 2 grey as "other"
+    assert len(traces) == 14  # each topic its colour (up to CORPUS_COLOR_CATEGORIES = 24)
     assert sum(count(t["customdata"]) for t in traces) == 336
     assert all(t["mode"] == "markers" for t in traces)  # 336 > CORPUS_LABELS_MAX: no labels
     assert any(f"above {CORPUS_LABELS_MAX}" in c.value for c in app.caption)
