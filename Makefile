@@ -68,6 +68,7 @@ test: dev install-scale chromium lint
 bench: dev chromium
 	$(BIN)/python bench/playground.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/ask.py
 	$(BIN)/python bench/scale.py
 
 # Refit the toy model after editing explorer/data/toy_phrases.csv.

@@ -20,6 +20,7 @@ PAGES = [
     ("pages/fidelity.py", "How much the map lies", "🔍"),
     ("pages/inside.py", "Inside a vector", "🔢"),
     ("pages/search.py", "Search by meaning", "🔎"),
+    ("pages/ask.py", "Ask a document", "📄"),
     ("pages/corpus.py", "Explore a corpus", "🗺️"),
 ]
 pages = [

@@ -17,9 +17,11 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from explorer.config import MAX_PHRASE_CHARS, MAX_PHRASES
+from explorer.documents.chunks import Chunk, chunk
 from explorer.documents.corpus import Corpus
 from explorer.documents.readers import from_text, load_sample, load_upload
 from explorer.documents.readers.vectors import Imported, read_npy, read_projector, read_uploads
+from explorer.documents.retrieval import retrieve
 from explorer.documents.search import Hit, SearchIndex, build_index, keyword_search, search
 from explorer.documents.search_map import build_search_map
 from explorer.documents.writers import points_csv, projector_tsv, projector_zip
@@ -45,6 +47,7 @@ __all__ = [
     "MAX_PHRASES",
     "MAX_PHRASE_CHARS",
     "AxisProjection",
+    "Chunk",
     "Comparison",
     "Corpus",
     "Embedder",
@@ -59,6 +62,7 @@ __all__ = [
     "build_scene",
     "axis_projection",
     "build_search_map",
+    "chunk",
     "compare_spaces",
     "compare_methods",
     "compute_projection",
@@ -86,6 +90,7 @@ __all__ = [
     "read_npy",
     "read_projector",
     "read_uploads",
+    "retrieve",
     "scene_figure",
     "search",
     "search_map_figure",

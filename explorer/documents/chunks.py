@@ -104,6 +104,44 @@ def load_sample_document() -> str:
     return SAMPLE_DOCUMENT.read_text(encoding="utf-8")
 
 
+#: Files the Ask page reads; a PDF is named only to say why it is refused.
+DOCUMENT_TYPES = (".txt", ".md")
+
+
+def read_document(data: bytes, *, name: str) -> str:
+    """An uploaded document as text: a UTF-8 ``.txt`` or ``.md`` file.
+
+    Raises:
+        ValueError: a PDF (no text extractor is installed) or another kind of
+            file, one over ``ASK_MAX_BYTES``, empty, binary or not UTF-8.
+
+    Example:
+        >>> read_document(b"%PDF-1.7 ...", name="guide.pdf")
+        Traceback (most recent call last):
+        ...
+        ValueError: “guide.pdf” is a PDF; PDF is not supported here (no PDF text extractor is installed). Copy its text into the Paste box, or save it as a .txt file.
+    """  # noqa: E501 - a doctest's expected output is one line
+    from explorer.documents.readers.text import Limits, decode, quote, suffix
+
+    label, kind = quote(name), suffix(name)
+    if kind == ".pdf" or bytes(data[:5]) == b"%PDF-":
+        raise ValueError(
+            f"{label} is a PDF; PDF is not supported here (no PDF text extractor is installed). "
+            "Copy its text into the Paste box, or save it as a .txt file."
+        )
+    if kind not in DOCUMENT_TYPES:
+        raise ValueError(
+            f"{label} is not a .txt or .md file. Upload plain text (UTF-8), or paste it."
+        )
+    limits = Limits(
+        ASK_MAX_BYTES,
+        None,
+        too_big="Use a part of it.",
+        empty="Upload a .txt or .md file with some text, or use the sample document.",
+    )
+    return decode(data, name=name, limits=limits, label=label)
+
+
 def tokenizer_of(model: Embedder) -> Any:
     """The model's own tokenizer (a Hugging Face fast tokenizer).
 
