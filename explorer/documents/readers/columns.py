@@ -75,17 +75,8 @@ def collect(
             f"{len(texts):,} distinct documents remain."
         )
     if overflow:
-        notes.append(
-            f"Only the first {limits.max_rows:,} documents are kept (the limit); "
-            f"{overflow:,} more {unit}{'s were' if overflow > 1 else ' was'} left out."
-        )
-    long = sum(1 for t in texts if len(t) > MAX_PHRASE_CHARS)
-    if long:
-        notes.append(
-            f"{long:,} document{'s are' if long > 1 else ' is'} longer than "
-            f"{MAX_PHRASE_CHARS:,} characters: the model reads the first {MAX_PHRASE_CHARS:,} "
-            "characters of each (keyword search reads them whole)."
-        )
+        notes.append(_overflow_note(limits.max_rows, overflow, unit))
+    notes.extend(_long_note(texts, " (keyword search reads them whole)"))
     return Corpus(
         texts=tuple(texts),
         topics=tuple(topics) if has_topics else None,
@@ -169,6 +160,25 @@ def pick_column(label: str, columns: Sequence[str], chosen: str | None, *, no_gu
             f"{label} has no column {quote(chosen)}; its columns are {listed}. Choose one of them."
         )
     return chosen
+
+
+def _overflow_note(limit: int | None, overflow: int, unit: str) -> str:
+    return (
+        f"Only the first {limit:,} documents are kept (the limit); "
+        f"{plural(overflow, 'more ' + unit)} {'was' if overflow == 1 else 'were'} left out."
+    )
+
+
+def _long_note(texts: Sequence[str], after: str = "") -> list[str]:
+    """A note on documents longer than the model reads, if any (``after`` ends the sentence)."""
+    long = sum(1 for t in texts if len(t) > MAX_PHRASE_CHARS)
+    if not long:
+        return []
+    return [
+        f"{plural(long, 'document')} {'is' if long == 1 else 'are'} longer than "
+        f"{MAX_PHRASE_CHARS:,} characters: the model reads the first {MAX_PHRASE_CHARS:,} "
+        f"characters of each{after}."
+    ]
 
 
 def _no_text(where: str) -> str:
@@ -370,18 +380,8 @@ def from_frame(
             f"{with_vector}); {plural(len(texts), 'distinct document')} remain."
         )
     if chosen.overflow:
-        notes.append(
-            f"Only the first {max_rows:,} documents are kept (the limit); "
-            f"{plural(chosen.overflow, 'more document')} "
-            f"{'was' if chosen.overflow == 1 else 'were'} left out."
-        )
-    long = sum(1 for t in texts if len(t) > MAX_PHRASE_CHARS)
-    if long:
-        notes.append(
-            f"{plural(long, 'document')} {'is' if long == 1 else 'are'} longer than "
-            f"{MAX_PHRASE_CHARS:,} characters: the model reads the first "
-            f"{MAX_PHRASE_CHARS:,} characters of each."
-        )
+        notes.append(_overflow_note(max_rows, chosen.overflow, "document"))
+    notes.extend(_long_note(texts))
     xy = coord_names(columns)
     coords = _coords_of(data, xy, kept, notes) if xy else None
     dropped = {text_column, frame.vector_column, *(xy or ())}
