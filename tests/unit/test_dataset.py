@@ -224,14 +224,10 @@ def test_numbers_in_the_text_column_are_read_as_text_with_a_note() -> None:
     assert dataset.notes == (
         "2 rows of column “text” hold only a number (first: row 2, “42”); they are read as text.",
     )
-    numeric = from_frame(
-        read_frame(b"code,text\n1,a\n2,b\n", name="n.csv"), text_column="code"
-    )
+    numeric = from_frame(read_frame(b"code,text\n1,a\n2,b\n", name="n.csv"), text_column="code")
     assert numeric.texts == ("1", "2")
     assert numeric.notes == ("Column “code” holds numbers, not text; they are read as text.",)
-    mixed = Frame(
-        "df", pd.DataFrame({"text": ["a", 3, None, True]}), "text", ("text",), (), None
-    )
+    mixed = Frame("df", pd.DataFrame({"text": ["a", 3, None, True]}), "text", ("text",), (), None)
     dataset = from_frame(mixed)
     assert dataset.texts == ("a", "3", "True")
     assert dataset.notes[0] == (
@@ -500,9 +496,7 @@ def test_an_interrupted_embedding_resumes_where_it_stopped(minilm, tmp_path) -> 
     assert calls == [(0, 7), (3, 7)]
     rerun = DocumentCache(tmp_path / "cache", batch_size=3)
     seen: list[tuple[int, int]] = []
-    vectors = embed(
-        dataset, model=minilm, cache=rerun, progress=lambda d, t: seen.append((d, t))
-    )
+    vectors = embed(dataset, model=minilm, cache=rerun, progress=lambda d, t: seen.append((d, t)))
     assert rerun.embedded == 4 and seen == [(0, 4), (3, 4), (4, 4)]
     assert np.allclose(vectors, minilm.encode(list(dataset.texts)), atol=1e-5)
 
