@@ -7,7 +7,7 @@ outputs, embedding one shard, reading a folder back for the Corpus page
 (:func:`read_shards`) and projecting a folder shard by shard.
 
 Every output shard is written under a temporary name and renamed into place
-(:func:`explorer.documents.dataset.write_parquet`), so a shard is either there
+(:func:`explorer.documents.writers.write_parquet`), so a shard is either there
 completely or not at all: a rerun skips shards already written.
 """
 
@@ -26,15 +26,19 @@ import numpy as np
 from numpy.typing import NDArray
 
 from explorer.config import CORPUS_MAX_ROWS, SHARDS_PCA_SAMPLE
-from explorer.documents import dataset as ds
+from explorer.documents import embed as embedding
+from explorer.documents import readers
+from explorer.documents.readers.tables import FRAME_TYPES
+from explorer.documents.writers import METADATA_KEY, VECTOR_COLUMN, write_parquet
 
 if TYPE_CHECKING:
-    from explorer.documents.dataset import Dataset, Frame
+    from explorer.documents.corpus import Corpus
+    from explorer.documents.readers import Frame
     from explorer.models import Embedder
     from explorer.space.projection import Projection
 
 #: Files a folder or glob of shards may hold (others are not shards and are skipped).
-SHARD_TYPES = ds.FRAME_TYPES
+SHARD_TYPES = FRAME_TYPES
 #: How a temporary shard is named while it is written (removed when a run starts).
 PARTIAL_GLOB = ".*.partial"
 
@@ -125,7 +129,7 @@ def list_shards(source: str) -> list[Shard]:
 
 
 def read_shard(shard: Shard) -> Frame:
-    """One input shard as a :class:`~explorer.documents.dataset.Frame`, any size.
+    """One input shard as a :class:`~explorer.documents.readers.Frame`, any size.
 
     Vectors it already holds are dropped: ``embed`` replaces them.
     """
@@ -137,7 +141,7 @@ def read_shard(shard: Shard) -> Frame:
             data = file.read()
     else:
         data = Path(shard.path.removeprefix("file://")).read_bytes()
-    frame = ds.read_frame(data, name=shard.name, max_bytes=None)
+    frame = readers.read_frame(data, name=shard.name, max_bytes=None)
     if frame.vector_column is not None:
         frame = replace(
             frame, data=frame.data.drop(columns=[frame.vector_column]), vector_column=None
@@ -202,11 +206,11 @@ def embed_shard(
 
     started = time.perf_counter()
     try:
-        dataset = ds.from_frame(read_shard(shard), text_column=text_column, max_rows=None)
-        size = batch_size or ds.default_batch_size(model)
-        vectors = ds.embed(dataset, model=model, cache=DocumentCache(None, batch_size=size))
+        dataset = readers.from_frame(read_shard(shard), text_column=text_column, max_rows=None)
+        size = batch_size or embedding.default_batch_size(model)
+        vectors = embedding.embed(dataset, model=model, cache=DocumentCache(None, batch_size=size))
         plain = replace(dataset, vectors=None, coords=None, model=None, method=None)
-        ds.write_parquet(out / shard.out_name, plain, vectors=vectors, model=model.name)
+        write_parquet(out / shard.out_name, plain, vectors=vectors, model=model.name)
     except (ValueError, OSError, pa.ArrowException) as error:
         message = " ".join(str(error).split())
         return ShardResult(
@@ -243,7 +247,7 @@ def output_shards(folder: str | Path) -> list[Path]:
 
 
 def read_shards(folder: str | Path, *, max_rows: int | None = CORPUS_MAX_ROWS) -> Frame:
-    """A folder of shards as one :class:`~explorer.documents.dataset.Frame`, as for one file.
+    """A folder of shards as one :class:`~explorer.documents.readers.Frame`, as for one file.
 
     Shards are read in name order until ``max_rows`` rows are in (the last one
     cut); ``frame.metadata`` is the first shard's, with ``rows`` (rows read),
@@ -251,16 +255,16 @@ def read_shards(folder: str | Path, *, max_rows: int | None = CORPUS_MAX_ROWS) -
 
     Example:
         >>> import tempfile, pandas as pd
+        >>> from explorer.documents.corpus import Corpus
         >>> folder = Path(tempfile.mkdtemp())
         >>> for i in range(3):
-        ...     data = ds.Dataset((f"doc {i}a", f"doc {i}b"), pd.DataFrame(index=range(2)),
-        ...                       None, None, None, None, "test")
-        ...     ds.write_parquet(folder / f"part-{i}.parquet", data,
+        ...     data = Corpus((f"doc {i}a", f"doc {i}b"), pd.DataFrame(index=range(2)))
+        ...     write_parquet(folder / f"part-{i}.parquet", data,
         ...                      vectors=np.full((2, 3), i, np.float32), model="toy")
         >>> frame = read_shards(folder, max_rows=5)
         >>> frame.data["text"].tolist(), frame.metadata["total_rows"]
         (['doc 0a', 'doc 0b', 'doc 1a', 'doc 1b', 'doc 2a'], 6)
-        >>> ds.from_frame(frame).vectors.shape
+        >>> readers.from_frame(frame).vectors.shape
         (5, 3)
     """
     import pyarrow as pa
@@ -289,13 +293,13 @@ def read_shards(folder: str | Path, *, max_rows: int | None = CORPUS_MAX_ROWS) -
             f"The shards of {folder} do not share their columns ({error}); they must come "
             "from one `embed` run."
         ) from None
-    metadata = json.loads(first.get(ds.METADATA_KEY, b"{}") or b"{}")
+    metadata = json.loads(first.get(METADATA_KEY, b"{}") or b"{}")
     metadata.update(rows=rows, total_rows=total, shards=len(paths))
-    table = table.replace_schema_metadata({ds.METADATA_KEY: json.dumps(metadata).encode()})
+    table = table.replace_schema_metadata({METADATA_KEY: json.dumps(metadata).encode()})
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression="none")
     name = Path(folder).name or str(folder)
-    frame = ds.read_frame(buffer.getvalue(), name=f"{name}.parquet", max_bytes=None)
+    frame = readers.read_frame(buffer.getvalue(), name=f"{name}.parquet", max_bytes=None)
     return replace(frame, name=name)
 
 
@@ -308,10 +312,10 @@ def shard_vectors(path: Path, *, rows: Sequence[int] | None = None) -> NDArray[n
     import pyarrow.parquet as pq
 
     try:
-        column = pq.read_table(path, columns=[ds.VECTOR_COLUMN]).column(0)
+        column = pq.read_table(path, columns=[VECTOR_COLUMN]).column(0)
     except (pa.ArrowException, OSError, KeyError) as error:
         raise ValueError(
-            f"Shard {path.name} has no readable “{ds.VECTOR_COLUMN}” column ({error}); "
+            f"Shard {path.name} has no readable “{VECTOR_COLUMN}” column ({error}); "
             "make the shards with `python -m explorer embed INPUT --engine ray`."
         ) from None
     if rows is not None:
@@ -361,15 +365,15 @@ def project_shard(
     if not isinstance(coords, np.ndarray):
         coords = coords.transform(dataset.vectors)
     kept = dataset if keep_vectors else replace(dataset, vectors=None)
-    ds.write_parquet(out / path.name, kept, coords=coords, method=method)
+    write_parquet(out / path.name, kept, coords=coords, method=method)
     return len(dataset)
 
 
-def _shard_dataset(path: Path, text_column: str | None) -> Dataset:
-    frame = ds.read_frame(path.read_bytes(), name=path.name, max_bytes=None)
+def _shard_dataset(path: Path, text_column: str | None) -> Corpus:
+    frame = readers.read_frame(path.read_bytes(), name=path.name, max_bytes=None)
     if frame.vector_column is None:
         raise ValueError(f"Shard {path.name} has no column of vectors; embed it first.")
-    return ds.from_frame(frame, text_column=text_column, max_rows=None)
+    return readers.from_frame(frame, text_column=text_column, max_rows=None)
 
 
 def all_vectors(paths: Sequence[Path], *, text_column: str | None = None) -> list[NDArray]:

@@ -16,7 +16,7 @@ import pytest
 from explorer.cli import main
 from explorer.documents import ray_engine
 from explorer.documents import shards as sh
-from explorer.documents.dataset import from_frame, read_frame
+from explorer.documents.readers import from_frame, read_frame
 
 WORDS = "cat dog car bread phone battery river mountain music film rain coffee".split()
 
