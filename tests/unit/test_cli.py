@@ -336,3 +336,28 @@ def test_resolve_device_picks_a_gpu_only_when_torch_sees_one(monkeypatch, minilm
     assert resolve_device("cpu") == "cpu"
     with pytest.raises(ValueError, match="Unknown device 'gpu'; choose one of auto, cpu, cuda"):
         resolve_device("gpu")
+
+
+def test_engine_options_are_checked_before_anything_runs(reviews, capsys):
+    pytest.importorskip("ray")
+    assert cli.main(["embed", str(reviews), "--num-workers", "2"]) == 1
+    assert capsys.readouterr().err == "error: --address and --num-workers go with --engine ray.\n"
+    assert cli.main(["embed", str(reviews), "--engine", "ray", "--limit", "5"]) == 1
+    assert capsys.readouterr().err == (
+        "error: --limit works with --engine local only; --engine ray embeds every row of each "
+        "shard and resumes shard by shard.\n"
+    )
+    assert cli.main(["embed", str(reviews), "--engine", "ray"]) == 1
+    assert capsys.readouterr().err == (
+        "error: --engine ray writes a folder of shards: give it with --out DIR.\n"
+    )
+    assert cli.main(["embed", str(reviews), "--engine", "gpu"]) == 2
+    assert "argument --engine: invalid choice: 'gpu'" in capsys.readouterr().err
+
+
+def test_help_lists_the_ray_engine_options(capsys):
+    assert cli.main(["embed", "--help"]) == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    for option in ("--engine {local,ray}", "--address ADDR", "--num-workers N"):
+        assert option in shown
+    assert "--engine ray --address auto" in shown
