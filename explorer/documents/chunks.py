@@ -197,11 +197,10 @@ def count_tokens(texts: list[str], model: Embedder) -> list[int]:
 
 @dataclass(frozen=True)
 class Tokens:
-    """A text's word pieces: each one's character span and the word it belongs to."""
+    """A text's word pieces: each one's character span, ``starts[i]:ends[i]``."""
 
     starts: NDArray[np.int64]
     ends: NDArray[np.int64]
-    words: NDArray[np.int64]
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -230,30 +229,25 @@ def tokenize(text: str, model: Embedder, *, progress: Progress | None = None) ->
 
     Example:
         >>> tokens = tokenize("Unbelievably good.", load_model("minilm"))
-        >>> len(tokens), tokens.words.tolist()
-        (7, [0, 0, 0, 0, 0, 1, 2])
+        >>> len(tokens), tokens.starts.tolist()
+        (7, [0, 2, 5, 7, 9, 13, 17])
     """
     tokenizer = tokenizer_of(model)
     starts: list[NDArray] = []
     ends: list[NDArray] = []
-    words: list[NDArray] = []
-    next_word = 0
     for start, end in _pieces(text):
         encoded = tokenizer(
             text[start:end], add_special_tokens=False, return_offsets_mapping=True, verbose=False
         )
         offsets = np.asarray(encoded["offset_mapping"], dtype=np.int64).reshape(-1, 2)
-        word_ids = np.asarray([w if w is not None else -1 for w in encoded.word_ids()])
         starts.append(offsets[:, 0] + start)
         ends.append(offsets[:, 1] + start)
-        words.append(word_ids.astype(np.int64) + next_word)
-        next_word += int(word_ids.max(initial=-1)) + 1
         if progress is not None:
             progress(end, len(text))
     if not starts:
         empty = np.empty(0, dtype=np.int64)
-        return Tokens(empty, empty, empty)
-    return Tokens(np.concatenate(starts), np.concatenate(ends), np.concatenate(words))
+        return Tokens(empty, empty)
+    return Tokens(np.concatenate(starts), np.concatenate(ends))
 
 
 def check_document(text: object) -> str:
@@ -356,12 +350,15 @@ def _windows(count: int, size: int, overlap: int) -> list[tuple[int, int]]:
 
 
 def _token_windows(tokens: Tokens, size: int, overlap: int) -> list[tuple[int, int]]:
-    """Windows of at most ``size`` tokens whose edges fall between words."""
-    words, n = tokens.words, len(tokens)
+    """Windows of at most ``size`` tokens whose edges fall on blanks, between words."""
+    n = len(tokens)
+    # A token glued to the one before it (no blank between) continues a word:
+    # "driver's" and "twenty-seven" are kept whole, as "un ##bel ##ievably" is.
+    glued = np.r_[False, tokens.starts[1:] == tokens.ends[:-1]]
 
     def word_start(i: int, floor: int) -> int:
         j = i
-        while j > floor and j < n and words[j] == words[j - 1]:
+        while j > floor and j < n and glued[j]:
             j -= 1
         return j if j > floor else i  # a word longer than the window is split
 
