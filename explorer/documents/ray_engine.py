@@ -230,7 +230,7 @@ def embed_shards(
         on_start(run)
     if not pending:
         return run
-    column = text_column or sh.guess_text_column(pending[0])
+    column = text_column or sh.guess_text_column(pending)
     session = connect(address)
     with session as ray:
         run.startup_seconds = session.seconds
@@ -357,6 +357,11 @@ def run_embed(args: argparse.Namespace) -> int:
 def run_project(args: argparse.Namespace) -> int:
     """``python -m explorer project FOLDER``: a folder of map shards, one per input shard."""
     folder = Path(args.input).expanduser()
+    if folder.is_file():
+        raise ValueError(
+            f"{args.input} is a file; --engine ray projects a folder of shards (from `embed "
+            "--engine ray`). For one file, leave out --engine ray."
+        )
     paths = sh.output_shards(folder)
     stem = folder.name.removesuffix(".embeddings")
     out = Path(args.out).expanduser() if args.out else folder.with_name(f"{stem}.map")
@@ -463,7 +468,7 @@ def _project_on_ray(
                 "keep": keep,
             },
             batch_size=1,
-            concurrency=args.num_workers,
+            compute=ray.data.TaskPoolStrategy(size=args.num_workers),
             num_cpus=1,
         )
         for _ in _rows(dataset):

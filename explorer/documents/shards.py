@@ -149,15 +149,23 @@ def read_shard(shard: Shard) -> Frame:
     return frame
 
 
-def guess_text_column(shard: Shard) -> str:
-    """The text column of the first shard, given to every shard (guesses could differ)."""
-    frame = read_shard(shard)
-    if frame.text_guess is None:
-        raise ValueError(
-            f"{shard.name} has no text column (its columns: {', '.join(map(str, frame.data))}); "
-            "name it with --text-column."
-        )
-    return frame.text_guess
+def guess_text_column(shards: Sequence[Shard]) -> str:
+    """The text column of the first readable shard, given to every shard (guesses could differ)."""
+    problem = None
+    for shard in shards:
+        try:
+            frame = read_shard(shard)
+        except ValueError as error:  # unreadable: the worker names it; try the next one
+            problem = problem or error
+            continue
+        if frame.text_guess is None:
+            columns = ", ".join(map(str, frame.data.columns))
+            raise ValueError(
+                f"{shard.name} has no text column (its columns: {columns}); "
+                "name it with --text-column."
+            )
+        return frame.text_guess
+    raise ValueError(f"No shard can be read, e.g. {problem}")
 
 
 def clear_partials(out: Path) -> int:
