@@ -67,8 +67,8 @@ def main() -> None:
     data = pd.DataFrame({"id": np.arange(args.rows), "text": _texts(args.rows)})
     data.to_parquet(folder / "all.parquet", index=False)
     (folder / "in").mkdir()
-    for k, part in enumerate(np.array_split(data, args.shards)):
-        part.to_parquet(folder / "in" / f"part-{k:05d}.parquet", index=False)
+    for k, rows in enumerate(np.array_split(np.arange(args.rows), args.shards)):
+        data.iloc[rows].to_parquet(folder / "in" / f"part-{k:05d}.parquet", index=False)
 
     single = folder / "all.embeddings.parquet"
     local_s, _ = _run(
