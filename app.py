@@ -6,10 +6,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from explorer.ui.nav import APP_RAN_KEY
+from explorer.ui.cache import configure_server
+from explorer.ui.settings import draw_settings
 
+configure_server()
 st.set_page_config(page_title="Embedding Explorer", page_icon="📍", layout="wide")
-st.session_state[APP_RAN_KEY] = True
 
 HERE = Path(__file__).parent
 #: (page file, title, icon); the first is the default page.
@@ -27,4 +28,9 @@ pages = [
     st.Page(str(HERE / path), title=title, icon=icon, default=index == 0)
     for index, (path, title, icon) in enumerate(PAGES)
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+# The shared settings (model, projection, distance) belong to this script, so their
+# widgets keep one state on every page; each page shows the ones it uses.
+(page_file,) = [path for (path, _, _), known in zip(PAGES, pages, strict=True) if known is page]
+draw_settings(Path(page_file).stem)
+page.run()

@@ -5,15 +5,16 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer.config import AXES_COSINE_WARNING, AXES_MAX_POLE_PHRASES
+from explorer.config import AXES_COSINE_WARNING, AXES_MAX_POLE_PHRASES, REAL_MODEL_DIM
 from explorer.figures.axes import axes_figure
+from explorer.figures.style import chart_config
 from explorer.links import Param
 from explorer.presets import AXES_PRESETS
 from explorer.space.axes import axis_projection
 from explorer.space.poles import preset_for
 from explorer.space.toy_agreement import toy_agreement
 from explorer.ui.cache import get_model
-from explorer.ui.links import restore_from_link, share_view
+from explorer.ui.links import restore_from_link, share_view, stop_page
 from explorer.ui.widgets import PHRASES_KEY, html_download, phrase_box
 
 PRESET_KEY = "axes_preset"
@@ -60,9 +61,9 @@ st.title("Your own axes")
 st.markdown(
     "The toy model's axes were trained. Here you make axes from the **real model** itself: "
     "give a few example phrases for each end of an axis, and every phrase is placed by "
-    "projecting its 384-d vector on the direction from one end's mean embedding to the "
-    "other's (the *SemAxis* idea). On each axis, −1 is the first end's mean and +1 the "
-    "second's."
+    f"projecting its {REAL_MODEL_DIM}-d vector on the direction from one end's mean "
+    "embedding to the other's (the *SemAxis* idea). On each axis, −1 is the first end's "
+    "mean and +1 the second's."
 )
 
 inputs, outputs = st.columns([2, 3], gap="large")
@@ -111,19 +112,17 @@ with inputs:
 with outputs:
     if not phrases:
         st.info("Type at least one phrase, one per line, to place it on your axes.", icon="✏️")
-        share_view(PARAMS)
-        st.stop()
+        stop_page()
     try:
         result = axis_projection(
             phrases, x_poles=x_poles, y_poles=y_poles, model=get_model("minilm")
         )
     except ValueError as error:
         st.error(str(error))
-        share_view(PARAMS)
-        st.stop()
+        stop_page()
 
     figure = axes_figure(phrases, result)
-    st.plotly_chart(figure, key="axes_map", config={"displaylogo": False, "scrollZoom": True})
+    st.plotly_chart(figure, key="axes_map", config=chart_config(file_stem="your-own-axes"))
     html_download(figure, key="html_axes", file_stem="your-own-axes", title="Your own axes")
     angle = float(np.degrees(np.arccos(result.axis_cosine)))
     cosine_column, plane_column = st.columns(2)

@@ -6,27 +6,23 @@ from functools import partial
 
 import streamlit as st
 
-from explorer.config import MAX_PHRASES, METHODS
+from explorer.config import MAX_PHRASES, METHODS, REAL_MODEL_DIM
 from explorer.figures.compare import comparison_figure
-from explorer.figures.style import clicked_index
+from explorer.figures.style import chart_config, clicked_index
 from explorer.links import Param
 from explorer.phrases import shorten
 from explorer.space.compare import compare_spaces
 from explorer.ui.cache import get_model
-from explorer.ui.links import restore_from_link, share_view
+from explorer.ui.links import restore_from_link, share_view, stop_page
+from explorer.ui.settings import shared_settings
 from explorer.ui.widgets import html_download, phrase_box
 
 PHRASE_KEY = "phrase"
-METHOD_KEY = "proj"
 CHART_KEYS = {"toy": "toy_map", "real": "real_map"}
 PHRASES_STATE = "_compare_phrases"
 NONE = 0  # phrase option meaning "no phrase highlighted"; phrase i is option i + 1
-#: What this page's link carries besides the phrases.
-PARAMS = [
-    Param("method", METHOD_KEY, tuple(METHODS)),
-    Param("phrase", PHRASE_KEY, kind="int", low=0, high=MAX_PHRASES),
-]
-CHART_CONFIG = {"displaylogo": False, "scrollZoom": True}
+#: What this page's link carries besides the phrases and the shared projection (``method``).
+PARAMS = [Param("phrase", PHRASE_KEY, kind="int", low=0, high=MAX_PHRASES)]
 
 
 def select_from_chart(space: str) -> None:
@@ -36,41 +32,39 @@ def select_from_chart(space: str) -> None:
     st.session_state[PHRASE_KEY] = NONE if index is None else index + 1
 
 
+method = shared_settings().method
 restore_from_link("compare", PARAMS)
 st.title("Toy vs real")
 st.markdown(
     "The same phrases in two spaces. **Left**: the toy model, whose two axes mean something "
-    "(casual → formal, negative → positive). **Right**: the real model, 384 dimensions nobody "
-    "can read, projected to 2-D. Pick a phrase (or click its point on either map) to see its "
-    "distances in both, and whether the two spaces agree on which phrase is nearest."
+    "(casual → formal, negative → positive). **Right**: the real model, "
+    f"{REAL_MODEL_DIM} dimensions nobody can read, projected to 2-D. Pick a phrase (or click "
+    "its point on either map) to see its distances in both, and whether the two spaces agree "
+    "on which phrase is nearest."
 )
 
-inputs, settings = st.columns([3, 2], gap="large")
+inputs, choices = st.columns([3, 2], gap="large")
 with inputs:
     phrases = phrase_box(height=150).phrases
 st.session_state[PHRASES_STATE] = phrases
 if st.session_state.get(PHRASE_KEY, NONE) not in range(len(phrases) + 1):
     st.session_state[PHRASE_KEY] = NONE
-with settings:
-    method = st.selectbox(
-        "Real model's map: projection to 2-D",
-        list(METHODS),
-        format_func=METHODS.get,
-        key=METHOD_KEY,
-        help="Only the real model's picture depends on it. Nearest neighbours are measured "
-        "in all 384 dimensions, so the table and the agreement never change with it.",
-    )
+with choices:
     focus = st.selectbox(
         "Highlight a phrase in both maps (or click its point)",
         range(len(phrases) + 1),
         format_func=lambda i: "— none —" if i == NONE else f"{i}. {shorten(phrases[i - 1], 80)}",
         key=PHRASE_KEY,
     )
+    st.caption(
+        f"The real model's map is drawn with **{METHODS[method]}** (*Projection to 2-D* in "
+        f"the sidebar). Nearest neighbours are measured in all {REAL_MODEL_DIM} dimensions, "
+        "so the table and the agreement never change with it."
+    )
 
 if not phrases:
     st.info("Type at least one phrase, one per line, to compare the two spaces.", icon="✏️")
-    share_view(PARAMS)
-    st.stop()
+    stop_page()
 selected = None if focus == NONE else focus - 1
 try:
     comparison = compare_spaces(
@@ -82,8 +76,7 @@ try:
     )
 except ValueError as error:
     st.error(str(error))
-    share_view(PARAMS)
-    st.stop()
+    stop_page()
 
 for notice in comparison.real.notices:
     st.info(notice, icon="ℹ️")
@@ -101,7 +94,7 @@ for column, space in ((toy_column, "toy"), (real_column, "real")):
             key=CHART_KEYS[space],
             on_select=partial(select_from_chart, space),
             selection_mode="points",
-            config=CHART_CONFIG,
+            config=chart_config(file_stem=f"toy-vs-real-{space}"),
         )
         html_download(
             figure,

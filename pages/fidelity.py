@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from explorer.config import (
@@ -11,8 +10,8 @@ from explorer.config import (
     FIDELITY_K_MAX,
     FIDELITY_MIN_PHRASES,
     METHODS,
-    METRICS,
     MODEL_TITLES,
+    REAL_MODEL_DIM,
     VARIANCE_SHARES,
 )
 from explorer.figures.fidelity import (
@@ -21,11 +20,13 @@ from explorer.figures.fidelity import (
     shepard_figure,
     variance_figure,
 )
+from explorer.figures.style import chart_config
 from explorer.links import Param
 from explorer.presets import TOPIC_PHRASES
-from explorer.space.methods import MethodComparison, compare_methods, pca_variance
-from explorer.ui.cache import get_model
-from explorer.ui.links import restore_from_link, share_view
+from explorer.space.methods import pca_variance
+from explorer.ui.cache import get_model, score_methods
+from explorer.ui.links import restore_from_link, share_view, stop_page
+from explorer.ui.settings import shared_settings
 from explorer.ui.widgets import add_example_phrases, html_download, phrase_box
 
 MODEL = "minilm"
@@ -35,24 +36,12 @@ SCORE_TITLES = {
     "continuity": "Continuity",
     "knn_recall": "k-NN recall",
 }
-CHART_CONFIG = {"displaylogo": False}
-#: What this page's link carries besides the phrases.
+#: What this page's link carries besides the phrases and the shared ``method`` and ``metric``.
 PARAMS = [
-    Param("method", "projection", tuple(METHODS)),
-    Param("metric", "distance", tuple(METRICS)),
     Param("k", "knn", kind="int", low=1, high=FIDELITY_K_MAX),
     Param("false", "false", kind="bool"),
     Param("torn", "torn", kind="bool"),
 ]
-
-
-@st.cache_data(
-    show_spinner="Drawing the phrases with PCA, UMAP and t-SNE and scoring each map…",
-    max_entries=32,
-)
-def score_methods(vectors: np.ndarray, k: int, metric: str) -> MethodComparison:
-    """:func:`explorer.space.fidelity.compare_methods`, cached on the vectors and settings."""
-    return compare_methods(vectors, k=k, metric=metric)
 
 
 def topics_button() -> None:
@@ -64,32 +53,18 @@ def topics_button() -> None:
     )
 
 
+settings = shared_settings()
+method, metric = settings.method, settings.metric
 restore_from_link("fidelity", PARAMS)
 st.title("How much the map lies")
 st.markdown(
-    f"The real model ({MODEL_TITLES[MODEL]}) places each phrase in **384 dimensions**; every "
-    "map you see is a 2-D shadow of that space. Here the shadow is checked against the real "
-    "thing: which distances it keeps, which neighbours it invents and which it tears apart. "
-    "(The toy model is 2-D already, so its map cannot lie.)"
+    f"The real model ({MODEL_TITLES[MODEL]}) places each phrase in **{REAL_MODEL_DIM} "
+    "dimensions**; every map you see is a 2-D shadow of that space. Here the shadow is "
+    "checked against the real thing: which distances it keeps, which neighbours it invents "
+    "and which it tears apart. (The toy model is 2-D already, so its map cannot lie.)"
 )
 
 with st.sidebar:
-    st.header("Settings")
-    method = st.selectbox(
-        "Projection to 2-D",
-        list(METHODS),
-        format_func=METHODS.get,
-        key="projection",
-    )
-    metric = st.radio(
-        "True distance",
-        list(METRICS),
-        format_func=METRICS.get,
-        key="distance",
-        horizontal=True,
-        help="How distance is measured in all 384 dimensions. Distances on the map are "
-        "always Euclidean, as the eye reads them.",
-    )
     k = st.slider(
         "Neighbours per phrase (k)",
         min_value=1,
@@ -113,16 +88,14 @@ if len(phrases) < FIDELITY_MIN_PHRASES:
         f"{len(phrases)}. Add phrases, one per line, or add the example phrases.",
         icon="✏️",
     )
-    share_view(PARAMS)
-    st.stop()
+    stop_page()
 
 try:
     vectors = get_model(MODEL).encode(phrases)
-    comparison = score_methods(vectors, int(k), metric)
+    comparison = score_methods(vectors, k=int(k), metric=metric)
 except ValueError as error:
     st.error(str(error))
-    share_view(PARAMS)
-    st.stop()
+    stop_page()
 
 result = comparison.result(method)
 fid = result.fidelity
@@ -155,7 +128,11 @@ with scores_column:
 
 shepard_column, map_column = st.columns(2, gap="large")
 with shepard_column:
-    st.plotly_chart(shepard_figure(fid, phrases), key="shepard", config=CHART_CONFIG)
+    st.plotly_chart(
+        shepard_figure(fid, phrases),
+        key="shepard",
+        config=chart_config(file_stem="shepard-diagram", zoom=False),
+    )
     st.caption(
         "A perfect map puts the dots on one rising curve: a farther pair is always drawn "
         "farther. Dots above the others are pairs drawn too far apart; dots below, too close."
@@ -184,7 +161,9 @@ with map_column:
         show_false=show_false,
         show_torn=show_torn,
     )
-    st.plotly_chart(figure, key="neighbour_map", config=CHART_CONFIG)
+    st.plotly_chart(
+        figure, key="neighbour_map", config=chart_config(file_stem="map-and-its-lies", zoom=False)
+    )
     html_download(
         figure, key="html_lies", file_stem="map-and-its-lies", title="How much the map lies"
     )
@@ -199,7 +178,11 @@ st.dataframe(
     key="methods_table",
     column_config={c: st.column_config.NumberColumn(format="%.2f") for c in numbers[:4]},
 )
-st.plotly_chart(methods_figure(comparison), key="methods_chart", config=CHART_CONFIG)
+st.plotly_chart(
+    methods_figure(comparison),
+    key="methods_chart",
+    config=chart_config(file_stem="pca-umap-tsne", zoom=False),
+)
 st.caption(
     "Each method draws the same phrases; each map is scored the same way. PCA keeps the "
     "broad layout (a rotation and a flattening); UMAP and t-SNE bend space to keep "
@@ -221,6 +204,10 @@ else:
         f"{variance.max_components} components carry any variance, so more phrases usually "
         "need more."
     )
-    st.plotly_chart(variance_figure(variance), key="variance_chart", config=CHART_CONFIG)
+    st.plotly_chart(
+        variance_figure(variance),
+        key="variance_chart",
+        config=chart_config(file_stem="pca-variance", zoom=False),
+    )
 
 share_view(PARAMS)

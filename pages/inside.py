@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.config import MAX_PHRASES, MODEL_TITLES, STRIPS_MAX
+from explorer.config import MAX_PHRASES, MODEL_TITLES, REAL_MODEL_DIM, STRIPS_MAX
 from explorer.figures.inside import baseline_figure, heat_strips_figure
+from explorer.figures.style import chart_config
 from explorer.links import Param
 from explorer.phrases import markdown_escape, shorten
 from explorer.presets import TOPIC_PHRASES
@@ -17,13 +18,14 @@ from explorer.space.inside import (
     pair_similarities,
 )
 from explorer.ui.cache import get_model
-from explorer.ui.links import restore_from_link, share_view
+from explorer.ui.links import restore_from_link, share_view, stop_page
 from explorer.ui.widgets import add_example_phrases, phrase_box
 
 MODEL = "minilm"
-CHART_CONFIG = {"displaylogo": False}
 OPTION_CHARS = 80  # characters of a phrase shown in the chooser
-ORDER_LABELS = dict(zip(STRIP_ORDERS, ("1 to 384", "sorted by phrase 1"), strict=True))
+ORDER_LABELS = dict(
+    zip(STRIP_ORDERS, (f"1 to {REAL_MODEL_DIM}", "sorted by phrase 1"), strict=True)
+)
 PICK_KEY = "pick"
 #: What this page's link carries besides the phrases: chosen phrase numbers (1-based).
 PARAMS = [
@@ -48,8 +50,8 @@ def quoted(phrase: str) -> str:
 restore_from_link("inside", PARAMS)
 st.title("Inside a vector")
 st.markdown(
-    f"To the real model ({MODEL_TITLES[MODEL]}) a phrase is a list of **384 numbers**. "
-    "Here are those numbers, a check of whether any single one of them means something, "
+    f"To the real model ({MODEL_TITLES[MODEL]}) a phrase is a list of **{REAL_MODEL_DIM} "
+    "numbers**. Here are those numbers, a check of whether any single one of them means something, "
     "and a scale for reading how similar two phrases are."
 )
 
@@ -69,7 +71,7 @@ try:
     vectors = model.encode(phrases) if phrases else None
 except ValueError as error:
     st.error(str(error))
-    st.stop()
+    stop_page()
 
 with choice:
     if not phrases:
@@ -111,7 +113,11 @@ indices = [phrases.index(p) for p in chosen]  # phrases are distinct
 st.subheader("The raw numbers")
 if chosen and vectors is not None:
     strips = heat_strips(chosen, vectors[indices], order=order)
-    st.plotly_chart(heat_strips_figure(strips), key="strips_chart", config=CHART_CONFIG)
+    st.plotly_chart(
+        heat_strips_figure(strips),
+        key="strips_chart",
+        config=chart_config(file_stem="heat-strips", zoom=False),
+    )
     st.caption(
         "One strip per phrase, one thin cell per dimension, all on one colour scale (red "
         "negative, blue positive). Similar phrases share many of their strong cells; no "
@@ -122,11 +128,15 @@ st.subheader("How high is high?")
 with st.spinner("Embedding the reference phrases once (a few seconds after a server start)…"):
     baseline = cosine_baseline(MODEL)
 marks = pair_similarities(vectors[indices], baseline) if len(chosen) >= 2 else []
-st.plotly_chart(baseline_figure(baseline, marks, chosen), key="baseline_chart", config=CHART_CONFIG)
+st.plotly_chart(
+    baseline_figure(baseline, marks, chosen),
+    key="baseline_chart",
+    config=chart_config(file_stem="how-high-is-high", zoom=False),
+)
 for mark in marks:
     st.markdown(
         f"{quoted(chosen[mark.first])} and {quoted(chosen[mark.second])}: cosine similarity "
-        f"**{baseline.describe(mark.similarity)}** (all 384 dimensions)."
+        f"**{baseline.describe(mark.similarity)}** (all {REAL_MODEL_DIM} dimensions)."
     )
 st.caption(
     f"The grey bars: cosine similarity of {len(baseline.similarities):,} random pairs of "
@@ -145,7 +155,7 @@ st.markdown(
     f"single dimension that tracks formality best (dimension {formality.best_index + 1}) "
     f"correlates only **r = {formality.best_r:+.2f}** with it, and the best for sentiment "
     f"(dimension {sentiment.best_index + 1}) **r = {sentiment.best_r:+.2f}**. The toy model's "
-    f"axes, trained to read those two things from all 384 numbers at once: "
+    f"axes, trained to read those two things from all {REAL_MODEL_DIM} numbers at once: "
     f"**r = {formality.toy_r:+.2f}** and **r = {sentiment.toy_r:+.2f}**."
 )
 table = readability.table()

@@ -1,4 +1,4 @@
-"""Server-wide caches and session memos: models, background jobs, uploads.
+"""Server-wide caches and session memos: models, scores, background jobs, uploads.
 
 Models load once per server process (``st.cache_resource``); each model keeps
 its own per-phrase embedding cache, so a rerun embeds only new phrases.
@@ -11,16 +11,32 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
+import numpy as np
 import streamlit as st
 
 from explorer.config import GIL_SWITCH_INTERVAL_S
 from explorer.documents.jobs import JobBoard
 from explorer.models import Embedder, load_model
+from explorer.space.methods import MethodComparison, compare_methods
 from explorer.space.projection import warm_up_umap
 
 T = TypeVar("T")
 
-sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
+
+def configure_server() -> None:
+    """Set the server process up for the app (app.py calls it first, on every run).
+
+    Only the GIL switch interval so far (see :data:`GIL_SWITCH_INTERVAL_S`): a
+    process-wide setting, so it is set by the app, never by importing this module.
+
+    Example:
+        >>> before = sys.getswitchinterval()
+        >>> configure_server(); sys.getswitchinterval()
+        0.0002
+        >>> sys.setswitchinterval(before)
+    """
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
+
 
 _warm_up_started = threading.Event()
 
@@ -51,6 +67,19 @@ def get_model(name: str) -> Embedder:
     """The model called ``name``, loaded once per server (see :func:`explorer.load_model`)."""
     start_warm_up()
     return load_model(name)
+
+
+@st.cache_data(
+    show_spinner="Drawing the phrases with PCA, UMAP and t-SNE and scoring each map…",
+    max_entries=32,
+)
+def score_methods(vectors: np.ndarray, *, k: int, metric: str) -> MethodComparison:
+    """:func:`explorer.space.fidelity.compare_methods`, cached on the vectors and settings.
+
+    Three projections and their scores take seconds; a rerun that changes only
+    what is shown (a toggle, the method looked at) reuses them.
+    """
+    return compare_methods(vectors, k=k, metric=metric)
 
 
 @st.cache_resource

@@ -19,22 +19,16 @@ from explorer.ui.widgets import PHRASES_KEY
 
 #: Session key: the link parameters the page being drawn registered (for :func:`stop_page`).
 _LINK_SPECS_KEY = "_link_specs"
+#: Session key: the link parameters of the shared settings drawn in this run.
+_SHARED_SPECS_KEY = "_link_shared_specs"
 
 
 def _link_params() -> dict[str, list[str]]:
     return {name: st.query_params.get_all(name) for name in st.query_params}
 
 
-def restore_from_link(page: str, specs: Sequence[Param] = (), *, phrases: bool = True) -> None:
-    """On a session's first run of ``page``, set its widgets from the URL's parameters.
-
-    Call before the page draws its widgets. Later runs leave the widgets alone,
-    so nothing the user types is overwritten. Every value the link gets wrong
-    gives a warning and leaves that widget at its default.
-    """
-    rerun_through_app()
-    st.session_state[_LINK_SPECS_KEY] = (tuple(specs), phrases)
-    flag = f"_link_read_{page}"
+def _read_link_once(flag: str, specs: Sequence[Param], *, phrases: bool) -> None:
+    """Once per session and ``flag``: set widgets from the URL, warn about each bad value."""
     if st.session_state.get(flag):
         return
     st.session_state[flag] = True
@@ -49,6 +43,29 @@ def restore_from_link(page: str, specs: Sequence[Param] = (), *, phrases: bool =
         st.session_state[key] = value
     for problem in problems:
         st.warning(problem, icon="🔗")
+
+
+def restore_from_link(page: str, specs: Sequence[Param] = (), *, phrases: bool = True) -> None:
+    """On a session's first run of ``page``, set its widgets from the URL's parameters.
+
+    Call before the page draws its widgets. Later runs leave the widgets alone,
+    so nothing the user types is overwritten. Every value the link gets wrong
+    gives a warning and leaves that widget at its default.
+    """
+    rerun_through_app()
+    st.session_state[_LINK_SPECS_KEY] = (tuple(specs), phrases)
+    _read_link_once(f"_link_read_{page}", specs, phrases=phrases)
+
+
+def restore_shared_from_link(page: str, specs: Sequence[Param]) -> None:
+    """:func:`restore_from_link` for the shared settings ``page`` uses (``explorer.ui.settings``).
+
+    They are drawn before the page (in app.py's sidebar), so their values are
+    read from the URL first; every :func:`share_view` of this run writes them
+    into the page's link, before the page's own parameters.
+    """
+    st.session_state[_SHARED_SPECS_KEY] = tuple(specs)
+    _read_link_once(f"_link_read_shared_{page}", specs, phrases=False)
 
 
 def stop_page(note: str | None = None) -> None:
@@ -68,13 +85,15 @@ def share_view(
 ) -> ShareLink:
     """Write the page's state into its URL and offer the link in the sidebar.
 
-    Call after the page has drawn its widgets. ``note`` says what the link
-    cannot carry (an uploaded file, imported vectors).
+    Call after the page has drawn its widgets. The link carries the phrases,
+    the shared settings the page uses (see :func:`restore_shared_from_link`),
+    then ``specs``. ``note`` says what the link cannot carry (an uploaded
+    file, imported vectors).
     """
     params: dict[str, str] = {}
     if phrases:
         params.update(phrases_params(st.session_state.get(PHRASES_KEY, "")))
-    for spec in specs:
+    for spec in (*st.session_state.get(_SHARED_SPECS_KEY, ()), *specs):
         if spec.key in st.session_state:
             params[spec.name] = spec.format(st.session_state[spec.key])
     if st.query_params.to_dict() != params:

@@ -124,7 +124,7 @@ def test_projection_choice_changes_only_the_real_map() -> None:
     at = run_page(PHRASES)
     before = figures(at)
     table_before = at.dataframe[0].value
-    at.selectbox(key="proj").set_value("tsne").run()
+    at.selectbox(key="method").set_value("tsne").run()
     after = figures(at)
     assert after[1]["layout"]["title"]["text"].endswith("drawn with t-SNE")
     assert after[1]["layout"]["xaxis"]["title"]["text"] == "t-SNE 1"
@@ -134,7 +134,7 @@ def test_projection_choice_changes_only_the_real_map() -> None:
 
 def test_umap_on_three_phrases_falls_back_with_a_notice() -> None:
     at = run_page(method="umap")
-    assert at.selectbox(key="proj").value == "umap"
+    assert at.selectbox(key="method").value == "umap"
     assert [i.value for i in at.info] == [
         "UMAP needs at least 4 phrases, got 3; showing PCA instead. Add phrases to use UMAP."
     ]
@@ -148,7 +148,7 @@ def test_malformed_url_parameters_are_ignored() -> None:
         "The link asks for method “bogus”",
         "The link asks for phrase “not one of the phrases”",
     ]
-    assert at.selectbox(key="proj").value == "pca"
+    assert at.selectbox(key="method").value == "pca"
     assert at.selectbox(key="phrase").value == 0
     assert len(figures(at)) == 2
 

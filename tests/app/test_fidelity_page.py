@@ -55,7 +55,7 @@ def test_three_phrases_show_scores_charts_and_a_warning(minilm) -> None:
     ]
     vectors = minilm.encode(THREE)
     coords = compute_projection(vectors).coords
-    expected = fidelity(vectors, coords, k=5)
+    expected = fidelity(vectors, coords, k=5, metric="cosine")  # the shared default
     assert metrics(at) == {
         "Rank correlation (Spearman)": f"{expected.spearman:.2f}",
         "Trustworthiness": f"{expected.trustworthiness:.2f}",
@@ -66,7 +66,7 @@ def test_three_phrases_show_scores_charts_and_a_warning(minilm) -> None:
     assert shepard["data"][0]["x"] == pytest.approx(expected.true_distances.tolist())
     assert shepard["data"][0]["y"] == pytest.approx(expected.map_distances.tolist())
     assert shepard["layout"]["xaxis"]["title"]["text"] == (
-        "true distance (all 384 dimensions, euclidean)"
+        "true distance (all 384 dimensions, cosine)"
     )
     the_map = figure(at, "all-MiniLM-L6-v2 projected to 2-D with PCA")
     (points,) = the_map["data"]  # lines are off by default
@@ -121,8 +121,8 @@ def test_toggles_draw_false_and_torn_neighbour_lines(minilm) -> None:
 def test_settings_come_from_the_url_and_bad_values_are_ignored(minilm) -> None:
     at = run_page(THREE, method="umap", metric="cosine", k="2")
     assert not at.exception
-    assert at.selectbox(key="projection").value == "umap"
-    assert at.radio(key="distance").value == "cosine"
+    assert at.selectbox(key="method").value == "umap"
+    assert at.radio(key="metric").value == "cosine"
     assert at.slider(key="knn").value == 2
     assert messages(at, "info")[0] == (
         "UMAP needs at least 4 phrases, got 3; showing PCA instead. Add phrases to use UMAP."
@@ -139,8 +139,8 @@ def test_settings_come_from_the_url_and_bad_values_are_ignored(minilm) -> None:
         "The link asks for k “abc”, which is not a whole number from 1 to 15; using the default.",
         "The link asks for torn “maybe”, which is not true or false; using the default.",
     ]
-    assert at.selectbox(key="projection").value == "pca"
-    assert at.radio(key="distance").value == "euclidean"
+    assert at.selectbox(key="method").value == "pca"
+    assert at.radio(key="metric").value == "cosine"  # the shared default
     assert at.slider(key="knn").value == 5
     assert at.toggle(key="torn").value is False
     at = run_page(THREE, k="999")

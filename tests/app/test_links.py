@@ -34,11 +34,11 @@ def warnings(at: AppTest) -> list[str]:
 
 def test_a_link_sets_phrases_and_settings(minilm) -> None:
     at = open_link(
-        {"phrases": "a cat\na dog\na truck", "model": "minilm", "metric": "cosine", "focus": "2"}
+        {"phrases": "a cat\na dog\na truck", "model": "minilm", "metric": "euclidean", "focus": "2"}
     )
     assert not at.exception
     assert at.radio(key="model").value == "minilm"
-    assert at.radio(key="metric").value == "cosine"
+    assert at.radio(key="metric").value == "euclidean"
     assert at.selectbox(key="focus").value == 2
     assert points(at)["customdata"] == [0, 1, 2]
     assert "“a dog”" in " ".join(m.value for m in at.markdown)  # the answer is about phrase 2
@@ -54,7 +54,7 @@ def test_the_page_writes_its_state_into_the_link(minilm) -> None:
     assert (link["model"], link["method"], link["metric"], link["focus"]) == (
         "minilm",
         "tsne",
-        "euclidean",
+        "cosine",
         "0",
     )
 
@@ -147,7 +147,7 @@ PAGE_LINKS = {
 @pytest.fixture(autouse=True)
 def sample_embedded(minilm) -> None:
     """The Corpus page embeds its sample in the background: have it cached already."""
-    from explorer.documents.corpus import load_sample
+    from explorer.documents.readers import load_sample
     from explorer.models.doc_cache import default_cache
 
     default_cache().embed(load_sample().texts, model=minilm)

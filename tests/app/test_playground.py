@@ -15,6 +15,7 @@ from explorer.figures.style import point_label
 from explorer.presets import ARTICLE_PHRASES, TOPIC_PHRASES
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
+SETTINGS = ("model", "method", "metric")
 
 
 @pytest.fixture
@@ -84,10 +85,14 @@ def test_real_model_shows_projection_axes_and_the_pair_table(app) -> None:
         "phrase A", "phrase B", "true distance", "drawn in 2-D", "rank (true)", "rank (drawn)",
     ]  # fmt: skip
     assert len(table.value) == 6
-    app.radio(key="metric").set_value("cosine").run()
     assert (
         "cosine distance in all 384 dimensions"
-        in figure(app)["layout"]["title"]["subtitle"]["text"]
+        in (figure(app)["layout"]["title"]["subtitle"]["text"])
+    )  # the real model's default
+    app.radio(key="metric").set_value("euclidean").run()
+    assert (
+        "euclidean distance in all 384 dimensions"
+        in (figure(app)["layout"]["title"]["subtitle"]["text"])
     )
 
 
@@ -237,3 +242,26 @@ def test_a_broken_import_says_why_and_keeps_what_was_there(app) -> None:
     assert app.error[0].value.startswith(r"vectors\.tsv, line 2 has 1 values but the first")
     assert app.radio(key="model").value == "toy"
     assert points(app)["x"] == before
+
+
+def test_the_settings_are_shared_by_every_page_that_uses_them(app) -> None:
+    app.radio(key="model").set_value("minilm").run()
+    app.selectbox(key="method").set_value("tsne").run()
+    app.radio(key="metric").set_value("euclidean").run()
+    app.switch_page("pages/axes.py").run()  # uses none of them: none is shown
+    assert not app.exception
+    assert [w.key for w in (*app.radio, *app.selectbox) if w.key in SETTINGS] == []
+    app.switch_page("pages/fidelity.py").run()
+    assert app.selectbox(key="method").value == "tsne"
+    assert app.radio(key="metric").value == "euclidean"
+    assert [w.key for w in app.radio if w.key == "model"] == []  # always the real model
+    app.selectbox(key="method").set_value("umap").run()
+    app.switch_page("pages/compare.py").run()
+    assert app.selectbox(key="method").value == "umap"
+    assert any("drawn with **UMAP**" in c.value for c in app.caption)
+    app.switch_page("pages/playground.py").run()
+    assert (app.radio(key="model").value, app.selectbox(key="method").value) == ("minilm", "umap")
+    assert app.radio(key="metric").value == "euclidean"
+    assert messages(app)["info"] == [  # the article's 3 phrases: UMAP was asked for
+        "UMAP needs at least 4 phrases, got 3; showing PCA instead. Add phrases to use UMAP."
+    ]
