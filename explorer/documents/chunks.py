@@ -1,24 +1,14 @@
 """Cut one long text into chunks, the first step of retrieval-augmented generation (RAG).
 
-A chunk is a span of the original text: ``text[c.start:c.end] == c.text``,
-whatever the way of cutting. Sizes are counted in the model's own tokens (the
-word pieces of all-MiniLM-L6-v2's tokenizer), because the model reads at most
-256 of them (two are its [CLS] and [SEP] markers) and at most ``MAX_PHRASE_CHARS``
-characters: a chunk longer than that is embedded from its start only, and
-:attr:`Chunk.cut` says so.
-
-Three ways of cutting (``by``):
-
-* ``"paragraph"``: blocks between blank lines; a Markdown heading joins the
-  paragraph below it; a paragraph over ``size`` tokens is split at sentence ends.
-* ``"sentences"``: windows of ``size`` sentences, each sharing ``overlap``
-  sentences with the one before.
-* ``"tokens"``: windows of ``size`` tokens sharing ``overlap`` tokens, their
-  edges moved back to a word's start so that no word is split.
-
-The text is tokenized once; every count comes from that one pass (chunk edges
-fall between words, where the tokenizer splits anyway, so a chunk tokenized on
-its own gives the same count).
+A chunk is a span of the text (``text[c.start:c.end] == c.text``) sized in the model's
+own tokens: all-MiniLM-L6-v2 reads at most 256 word pieces (two are [CLS] and [SEP])
+and ``MAX_PHRASE_CHARS`` characters, so a longer chunk is embedded from its start only
+(:attr:`Chunk.cut`). ``by="paragraph"``: blocks between blank lines, a heading joined
+to the paragraph below, a paragraph over ``size`` tokens split at sentence ends;
+``"sentences"``: windows of ``size`` sentences sharing ``overlap``; ``"tokens"``:
+windows of ``size`` tokens sharing ``overlap``, their edges on blanks so no word is
+split. The text is tokenized once; chunk edges fall on blanks, where the tokenizer
+splits anyway, so every count from that pass equals the chunk's own tokenization.
 """
 
 from __future__ import annotations
