@@ -18,12 +18,12 @@ from explorer.config import (
     MAX_PHRASE_CHARS,
 )
 from explorer.documents.chunks import Chunks, chunk
-from explorer.documents.jobs import CANCELLED, DONE, RUNNING, Report, duration
+from explorer.documents.jobs import Report
 from explorer.documents.retrieval import Retrieved, Retriever
 from explorer.documents.search import highlight
 from explorer.links import Param
 from explorer.phrases import markdown_escape, shorten
-from explorer.ui.cache import job_board
+from explorer.ui.jobs import run_job
 from explorer.ui.links import share_view
 
 #: Preset questions about the sample document: none shares a word with the
@@ -42,10 +42,6 @@ MAPS = {"pca": "PCA", "umap": "UMAP"}
 #: Documents longer than this are chunked and embedded in the background, with
 #: progress and a Cancel button; shorter ones at once.
 BACKGROUND_CHARS = 100_000
-#: Seconds a rerun waits for a background job before showing its progress, and
-#: how often the progress refreshes.
-QUICK_WAIT_S = 1.5
-POLL_S = 1.0
 #: The link's parameters; ``doc`` (a pasted document) only while it is short.
 PARAMS = [
     Param("source", "ask_source", tuple(SOURCES)),
@@ -116,51 +112,24 @@ def _prepare(text: str, by: str, size: int, overlap: int, model: Any):
     return run
 
 
-@st.fragment(run_every=POLL_S)
-def _progress(key: tuple) -> None:
-    job = job_board().get(key)
-    if job is None or job.state != RUNNING:
-        st.rerun(scope="app")
-    snapshot = job.snapshot()
-    st.progress(snapshot.fraction or 0.0, text=say(snapshot.describe()))
-    st.button("Cancel", key="ask_cancel", on_click=job.cancel, icon="⏹️")
-
-
 def prepare(text: str, by: str, size: int, overlap: int, model: Any) -> tuple[Chunks, Retriever]:
-    """Chunks and their embeddings: at once for a short document, else in the background
-    (progress and Cancel; the page stops until it is done). Raises the job's ``ValueError``."""
+    """Chunks and their embeddings: at once for a short document, else in a background job
+    (progress and Cancel; the page stops here until it is done)."""
     if len(text) <= BACKGROUND_CHARS:
         retriever = Retriever(chunks := chunk(text, by=by, size=size, overlap=overlap, model=model))
         with st.spinner(f"Embedding {len(chunks):,} chunks…", show_time=True):
             retriever.index  # noqa: B018
         return chunks, retriever
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    key = ("ask", digest, by, size, overlap)
-    board = job_board()
-    job = board.get(key)
-    asked = st.session_state.pop("ask_resume", None) == key
-    if job is None or job.state in (RUNNING, DONE) or asked:
-        job = board.start(key, _prepare(text, by, size, overlap, model), name="ask")
-        job.wait(QUICK_WAIT_S)
-    snapshot = job.snapshot()
-    if snapshot.state == DONE:
-        return job.result
-    if snapshot.state == RUNNING:
-        _progress(key)
-    elif snapshot.state == CANCELLED:
-        st.info(
-            say(f"Cancelled after {duration(snapshot.elapsed)} ({snapshot.describe()})."),
-            icon="⏹️",
-        )
-        st.button("Resume", key="ask_resume_button", on_click=_resume, args=(key,), icon="▶️")
-    else:
-        raise ValueError(snapshot.error or "Preparing the document failed.")
-    stop()
-    raise AssertionError("unreachable")  # st.stop() raises
-
-
-def _resume(key: tuple) -> None:
-    st.session_state["ask_resume"] = key
+    result = run_job(
+        ("ask", digest, by, size, overlap),
+        lambda: _prepare(text, by, size, overlap, model),
+        cancel_label="Cancel",
+        what="Preparing the document",
+    )
+    if result is None:
+        stop()
+    return result
 
 
 def hit_line(hit: Retrieved, score_name: str) -> str:

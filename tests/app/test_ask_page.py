@@ -222,6 +222,7 @@ def test_a_large_document_embeds_in_the_background_with_progress_and_cancel(app)
     assert not app.exception
     (bar,) = app.get("progress")
     assert "chunks" in bar.proto.text or "characters" in bar.proto.text
-    app.button(key="ask_cancel").click().run()
-    (cancelled,) = [i.value for i in app.info if i.value.startswith("Cancelled after")]
-    assert app.button(key="ask_resume_button").label == "Resume"
+    app.button(key="cancel_ask").click().run()
+    (cancelled,) = [i.value for i in app.info if i.value.startswith("Preparing the document was")]
+    assert cancelled.startswith("Preparing the document was cancelled after ")
+    assert app.button(key="resume_ask").label == "Resume"
