@@ -22,12 +22,11 @@ from explorer.figures.fidelity import (
 )
 from explorer.figures.style import chart_config
 from explorer.links import Param
-from explorer.presets import TOPIC_PHRASES
 from explorer.space.methods import pca_variance
 from explorer.ui.cache import get_model, score_methods
 from explorer.ui.links import restore_from_link, share_view, stop_page
 from explorer.ui.settings import shared_settings
-from explorer.ui.widgets import add_example_phrases, html_download, phrase_box
+from explorer.ui.widgets import example_phrases_button, html_download, phrase_box
 
 MODEL = "minilm"
 SCORE_TITLES = {
@@ -42,15 +41,6 @@ PARAMS = [
     Param("false", "false", kind="bool"),
     Param("torn", "torn", kind="bool"),
 ]
-
-
-def topics_button() -> None:
-    st.button(
-        f"Add {len(TOPIC_PHRASES)} example phrases (animals, vehicles, food)",
-        key="add_topics",
-        on_click=add_example_phrases,
-        help="Adds them below your phrases; nothing you typed is removed.",
-    )
 
 
 settings = shared_settings()
@@ -79,7 +69,7 @@ inputs, scores_column = st.columns([2, 3], gap="large")
 with inputs:
     phrases = phrase_box().phrases
     if len(phrases) < FIDELITY_ADVISED_PHRASES:
-        topics_button()
+        example_phrases_button()
 
 if len(phrases) < FIDELITY_MIN_PHRASES:
     scores_column.info(

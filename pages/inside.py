@@ -9,7 +9,6 @@ from explorer.figures.inside import baseline_figure, heat_strips_figure
 from explorer.figures.style import chart_config
 from explorer.links import Param
 from explorer.phrases import markdown_escape, shorten
-from explorer.presets import TOPIC_PHRASES
 from explorer.space.inside import (
     STRIP_ORDERS,
     cosine_baseline,
@@ -19,7 +18,7 @@ from explorer.space.inside import (
 )
 from explorer.ui.cache import get_model
 from explorer.ui.links import restore_from_link, share_view, stop_page
-from explorer.ui.widgets import add_example_phrases, phrase_box
+from explorer.ui.widgets import example_phrases_button, phrase_box
 
 MODEL = "minilm"
 OPTION_CHARS = 80  # characters of a phrase shown in the chooser
@@ -59,12 +58,7 @@ inputs, choice = st.columns([2, 3], gap="large")
 with inputs:
     phrases = phrase_box(height=140).phrases
     if len(phrases) < 2:
-        st.button(
-            f"Add {len(TOPIC_PHRASES)} example phrases (animals, vehicles, food)",
-            key="add_topics",
-            on_click=add_example_phrases,
-            help="Adds them below your phrases; nothing you typed is removed.",
-        )
+        example_phrases_button()
 
 try:
     model = get_model(MODEL)

@@ -62,3 +62,13 @@ def add_example_phrases() -> None:
     """Button callback: the topics preset's phrases below the user's (nothing is replaced)."""
     text = st.session_state.get(PHRASES_KEY, "")
     st.session_state[PHRASES_KEY] = with_phrases(text, TOPIC_PHRASES)
+
+
+def example_phrases_button() -> None:
+    """A button that adds the topics preset's phrases below the user's (for too few phrases)."""
+    st.button(
+        f"Add {len(TOPIC_PHRASES)} example phrases (animals, vehicles, food)",
+        key="add_topics",
+        on_click=add_example_phrases,
+        help="Adds them below your phrases; nothing you typed is removed.",
+    )
