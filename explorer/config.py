@@ -245,3 +245,27 @@ ASK_UMAP_MAX = 5_000
 ASK_PLACE_NEIGHBORS = 5
 #: A pasted document travels in the link while its encoded form stays under this.
 ASK_LINK_DOC_CHARS = 4_000
+
+# --- Named clusters (explorer.clusters) ---
+#: Clusters are found on a UMAP of the vectors to this many dimensions (not on the
+#: drawn 2-D map), with HDBSCAN; on 336 sample documents this matched the topics
+#: far better than HDBSCAN on PCA (bench/clusters.py).
+CLUSTER_UMAP_DIMS = 5
+#: HDBSCAN's smallest cluster: this share of the points fitted, and never fewer
+#: than CLUSTER_MIN_SIZE points.
+CLUSTER_MIN_SHARE = 0.025
+CLUSTER_MIN_SIZE = 5
+#: Below this many points everything is one cluster (too few to find groups).
+CLUSTER_MIN_POINTS = 10
+#: Above this many points, UMAP and HDBSCAN run on a seeded sample of this many
+#: (on a PCA of CLUSTER_PCA_DIMS dimensions) and every other point takes the label
+#: most of its CLUSTER_ASSIGN_NEIGHBORS nearest sampled points have.
+CLUSTER_FIT_SAMPLE = 5_000
+CLUSTER_PCA_DIMS = 50
+CLUSTER_ASSIGN_NEIGHBORS = 5
+#: A point HDBSCAN left as noise joins the nearest cluster when it is at most this
+#: many times as far from it as 95% of the clustered points are from their nearest
+#: neighbour (on the 5-d UMAP); farther ones stay noise (label -1).
+CLUSTER_NOISE_REACH = 2.0
+#: Words naming each cluster (class-based TF-IDF: frequent in it, rare elsewhere).
+CLUSTER_NAME_WORDS = 3
