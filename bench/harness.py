@@ -142,3 +142,60 @@ CORPUS_MAP_STATE_JS = """() => {
           types: corpus.map(t => t.type), all: plot._fullData.map(t => t.name), canvas,
           title: plot.layout.title ? plot.layout.title.text : ''};
 }"""
+
+
+#: JavaScript: every visible SVG text of every chart on the page (hover labels left
+#: out), with its box in page pixels, and each chart's own box.
+TEXT_BOXES_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(plot => {
+  const chart = plot.getBoundingClientRect();
+  const texts = [...plot.querySelectorAll('svg text')].filter(t => {
+    if (t.closest('.hoverlayer') || !t.textContent.trim()) return false;
+    const style = getComputedStyle(t);
+    if (style.display === 'none' || style.visibility === 'hidden' || +style.opacity === 0)
+      return false;
+    const r = t.getBoundingClientRect();
+    return r.width > 0 && r.height > 0;
+  }).map(t => {
+    const r = t.getBoundingClientRect();
+    const kind = t.closest('.annotation') ? 'annotation' : t.closest('.textpoint') ? 'point'
+      : t.closest('.legend') ? 'legend' : t.closest('.g-gtitle') ? 'title'
+      : t.closest('.xtick, .ytick') ? 'tick' : (t.getAttribute('class') || 'text');
+    return {text: t.textContent, kind, box: [r.left, r.top, r.right, r.bottom]};
+  });
+  return {chart: [chart.left, chart.top, chart.right, chart.bottom], texts};
+})"""
+
+
+def text_overlaps(texts: list[dict], *, tolerance: float = 1.0) -> list[tuple[str, str]]:
+    """Pairs of texts (from TEXT_BOXES_JS) whose boxes overlap by more than ``tolerance`` px
+    both across and down.
+
+    Example:
+        >>> a = {"text": "a", "box": [0, 0, 10, 10]}
+        >>> b = {"text": "b", "box": [9.5, 0, 20, 10]}
+        >>> c = {"text": "c", "box": [5, 5, 15, 15]}
+        >>> text_overlaps([a, b, c])
+        [('a', 'c'), ('b', 'c')]
+    """
+    pairs = []
+    for i, first in enumerate(texts):
+        for second in texts[i + 1 :]:
+            (a0, a1, a2, a3), (b0, b1, b2, b3) = first["box"], second["box"]
+            across = min(a2, b2) - max(a0, b0)
+            down = min(a3, b3) - max(a1, b1)
+            if across > tolerance and down > tolerance:
+                pairs.append((first["text"], second["text"]))
+    return pairs
+
+
+def texts_outside(chart: dict, *, tolerance: float = 1.0) -> list[str]:
+    """Texts of one chart (an item of TEXT_BOXES_JS) that stick out of the chart's box."""
+    left, top, right, bottom = chart["chart"]
+    return [
+        t["text"]
+        for t in chart["texts"]
+        if t["box"][0] < left - tolerance
+        or t["box"][2] > right + tolerance
+        or t["box"][1] < top - tolerance
+        or t["box"][3] > bottom + tolerance
+    ]

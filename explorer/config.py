@@ -26,7 +26,7 @@ LABEL_LINES = 2
 HOVER_CHARS = 300
 
 #: Up to this many phrases, a dashed line joins every pair.
-ALL_PAIRS_MAX = 6
+ALL_PAIRS_MAX = 4
 #: What the toy model's distances can be measured on (the Playground's
 #: "Measure distance on", link parameter ``axes``): name -> label.
 TOY_DISTANCE_AXES = {

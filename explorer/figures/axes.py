@@ -12,8 +12,11 @@ import numpy as np
 import plotly.graph_objects as go
 
 from explorer.config import HOVER_CHARS, LABEL_CHARS
+from explorer.figures.labels import PlotArea, TextLayout
 from explorer.figures.style import (
+    POINT_SIZE,
     base_layout,
+    fit_heading,
     labelled_markers,
     padded_range,
     point_label,
@@ -26,6 +29,12 @@ from explorer.space.poles import POLE_ENDS, pole_names
 #: Trace name of the pole means on the custom-axes map.
 POLES_TRACE = "poles"
 POLE_COLOR = "#555"
+POLE_SIZE = 11
+#: The chart and its plotting area at their narrowest (a 1280 px window), px,
+#: and the bottom margin (the axis title and its ticks).
+AXES_CHART_WIDTH = 460
+AXES_PLOT_WIDTH = 350
+MARGIN_BOTTOM = 68
 
 
 def axes_figure(phrases: Sequence[str], result: AxisProjection, *, height: int = 620) -> go.Figure:
@@ -52,6 +61,15 @@ def axes_figure(phrases: Sequence[str], result: AxisProjection, *, height: int =
     everything = np.vstack([coords, poles])
     x_range, y_range = padded_range(everything[:, 0]), padded_range(everything[:, 1])
     x_title, y_title = (escape(t) for t in result.axis_titles)
+    title, subtitle, top = fit_heading(
+        escape(f"Your own axes in {result.model_title} ({result.model_dim} dimensions)"),
+        "−1 and +1 on each axis: the mean embedding of its first and second pole (◆). "
+        "Only the positions along the axes mean something.",
+        width=AXES_CHART_WIDTH,
+    )
+    layout = TextLayout(x_range, y_range, PlotArea(AXES_PLOT_WIDTH, height - top - MARGIN_BOTTOM))
+    layout.add_dots(poles, size=POLE_SIZE)
+    layout.add_dots(coords, size=POINT_SIZE)
 
     pole_text, pole_hover = [], []
     for axis, pair in (("x", result.x_poles), ("y", result.y_poles)):
@@ -73,7 +91,8 @@ def axes_figure(phrases: Sequence[str], result: AxisProjection, *, height: int =
             y_range,
             name=POLES_TRACE,
             font={"size": 11, "color": POLE_COLOR},
-            marker={"symbol": "diamond", "size": 11, "color": "rgba(120, 120, 120, 0.55)"},
+            marker={"symbol": "diamond", "size": POLE_SIZE, "color": "rgba(120, 120, 120, 0.55)"},
+            layout=layout,
             showlegend=False,
         )
     )
@@ -85,16 +104,17 @@ def axes_figure(phrases: Sequence[str], result: AxisProjection, *, height: int =
         f"{result.model_dim}-d vector"
         for i, phrase in enumerate(phrases)
     ]
-    fig.add_trace(points_trace(coords, [point_label(p) for p in phrases], hovers, x_range, y_range))
+    labels = [point_label(p) for p in phrases]
+    fig.add_trace(points_trace(coords, labels, hovers, x_range, y_range, layout=layout))
     fig.add_hline(y=0, line={"color": "#999", "width": 1})
     fig.add_vline(x=0, line={"color": "#999", "width": 1})
     base_layout(
         fig,
-        title=escape(f"Your own axes in {result.model_title} ({result.model_dim} dimensions)"),
-        subtitle="−1 and +1 on each axis: the mean embedding of its first and second "
-        "pole (◆).<br>Only the positions along the axes mean something.",
+        title=title,
+        subtitle=subtitle,
         height=height,
-        margin={"t": 95},
+        margin={"t": top, "b": MARGIN_BOTTOM},
+        annotations=layout.annotations,
     )
     fig.update_xaxes(title={"text": x_title}, range=list(x_range))
     fig.update_yaxes(title={"text": y_title}, range=list(y_range))

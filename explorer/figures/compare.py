@@ -10,8 +10,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from explorer.config import METHODS, MODEL_TITLES
-from explorer.figures.playground import scene_figure
-from explorer.figures.style import quoted
+from explorer.figures.playground import MARGIN_BOTTOM, scene_figure
+from explorer.figures.style import LEGEND_DROP, LEGEND_ROW, legend_below, quoted
 from explorer.phrases import escape
 from explorer.space.compare import Comparison
 
@@ -21,6 +21,10 @@ NEAREST_OTHER_TRACE = "nearest in the other space"
 NEAREST_HERE_COLOR = "#2ca02c"
 NEAREST_OTHER_COLOR = "#ff7f0e"
 SPACE_NAMES = {"toy": "the toy model", "real": "the real model"}
+#: Each map's plotting area at its narrowest (half a 1280 px window), px.
+COMPARE_PLOT_WIDTH = 285
+#: The bottom margin with the nearest-neighbour legend (two rows) under the axis title, px.
+LEGEND_MARGIN_BOTTOM = LEGEND_DROP + 3 * LEGEND_ROW
 
 
 def _nearest_line(
@@ -67,12 +71,17 @@ def comparison_figure(comparison: Comparison, space: str, *, height: int = 540) 
         [[0, 1], [0, 2]]
     """
     scene = comparison.scene(space)
-    fig = scene_figure(scene, height=height)
-    # Shorter titles than the Playground's: each map has half the page's width.
-    title, subtitle = _titles(comparison, space)
-    fig.update_layout(title={"text": title, "subtitle": {"text": subtitle}})
     selected = comparison.selected
-    if selected is None or len(comparison.phrases) < 2:
+    legend = selected is not None and len(comparison.phrases) > 1
+    fig = scene_figure(
+        scene,
+        height=height,
+        plot_width=COMPARE_PLOT_WIDTH,
+        margin_bottom=LEGEND_MARGIN_BOTTOM if legend else MARGIN_BOTTOM,
+        # Shorter titles than the Playground's: each map has half the page's width.
+        titles=_titles(comparison, space),
+    )
+    if not legend:
         return fig
     other = "real" if space == "toy" else "toy"
     here = int(comparison.nearest_in(space)[selected])
@@ -99,9 +108,6 @@ def comparison_figure(comparison: Comparison, space: str, *, height: int = 540) 
     # Under the points, so a click on the phrase's point still selects it.
     count = len(overlays)
     fig.data = fig.data[-count:] + fig.data[:-count]
-    fig.update_layout(
-        showlegend=True,
-        legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
-        margin={"b": 90},
-    )
+    plot_height = height - fig.layout.margin.t - LEGEND_MARGIN_BOTTOM
+    fig.update_layout(showlegend=True, legend=legend_below(plot_height=plot_height))
     return fig

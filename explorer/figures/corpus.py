@@ -22,19 +22,24 @@ import plotly.graph_objects as go
 from numpy.typing import NDArray
 
 from explorer.config import (
-    CORPUS_COLOR_CATEGORIES,
     CORPUS_HOVER_CHARS,
     CORPUS_LABELS_MAX,
     CORPUS_WEBGL_MIN,
     LABEL_CHARS,
 )
 from explorer.documents.corpus_view import Neighbour
+from explorer.figures.coloring import MISSING as MISSING
+from explorer.figures.coloring import OTHER as OTHER
+from explorer.figures.coloring import Coloring as Coloring
+from explorer.figures.coloring import category_colors as category_colors
+from explorer.figures.coloring import category_order as category_order
+from explorer.figures.coloring import coloring as coloring
+from explorer.figures.labels import PlotArea, TextLayout, place_line_label
 from explorer.figures.style import (
     LINE_COLOR,
-    OTHER_COLOR,
     base_layout,
-    category_color,
     padded_range,
+    placed_text,
 )
 from explorer.phrases import escape, shorten
 
@@ -47,123 +52,18 @@ LINES_TRACE = "neighbour lines"
 #: Colour of points when nothing colours them ("other" and missing values take
 #: figures.style.OTHER_COLOR).
 BASE_COLOR = "#6b8fb3"
-OTHER = "other"
-MISSING = "(missing)"
 #: Colour scale for a numeric column.
 NUMBER_SCALE = "Viridis"
-
-
-@dataclass(frozen=True, eq=False)
-class Coloring:
-    """How one column colours the map.
-
-    Attributes:
-        column: the column's name.
-        categories: for a categorical column, the category of each row (rare
-            ones become ``"other"``, empty ones ``"(missing)"``); else ``None``.
-        numbers: for a numeric column, each row's value (NaN when missing); else ``None``.
-        note: a sentence when values were grouped or left grey, else ``None``.
-    """
-
-    column: str
-    categories: tuple[str, ...] | None = None
-    numbers: NDArray[np.float64] | None = None
-    note: str | None = None
-
-
-def _is_missing(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
-def _as_number(value: object) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float | np.integer | np.floating):
-        return float(value)
-    return None
-
-
-def coloring(values: Sequence[object], *, column: str) -> Coloring:
-    """Colour by ``values`` (one per row): numbers on a colour scale, anything else by category.
-
-    A column counts as numeric when every value present is a number and it has
-    more distinct values than ``CORPUS_COLOR_CATEGORIES``. Categories beyond
-    the ``CORPUS_COLOR_CATEGORIES`` most common share one grey "other".
-
-    Example:
-        >>> coloring(["cars", "food", None, "cars"], column="topic").categories
-        ('cars', 'food', '(missing)', 'cars')
-        >>> coloring([float(i) for i in range(30)], column="stars").numbers[:3].tolist()
-        [0.0, 1.0, 2.0]
-    """
-    values = list(values)
-    present = [v for v in values if not _is_missing(v)]
-    numbers = [_as_number(v) for v in present]
-    if present and all(n is not None for n in numbers):
-        if len(set(numbers)) > CORPUS_COLOR_CATEGORIES:
-            array = np.array(
-                [np.nan if _is_missing(v) else _as_number(v) for v in values], dtype=np.float64
-            )
-            missing = int(np.isnan(array).sum())
-            note = None
-            if missing:
-                note = f"{missing:,} rows have no “{column}” value and are drawn grey."
-            return Coloring(column=column, numbers=array, note=note)
-    labels = [MISSING if _is_missing(v) else _category_label(v) for v in values]
-    counts: dict[str, int] = {}
-    for label in labels:
-        counts[label] = counts.get(label, 0) + 1
-    ranked = sorted((c for c in counts if c != MISSING), key=lambda c: (-counts[c], c))
-    kept = set(ranked[:CORPUS_COLOR_CATEGORIES])
-    note = None
-    if len(ranked) > CORPUS_COLOR_CATEGORIES:
-        rare = len(ranked) - CORPUS_COLOR_CATEGORIES
-        note = (
-            f"“{column}” has {len(ranked):,} distinct values: the "
-            f"{CORPUS_COLOR_CATEGORIES} most common get a colour, the other {rare:,} are "
-            f"grey (“{OTHER}”)."
-        )
-        labels = [label if label in kept or label == MISSING else OTHER for label in labels]
-    return Coloring(column=column, categories=tuple(labels), note=note)
-
-
-def _category_label(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def category_order(categories: Sequence[str]) -> list[str]:
-    """Categories by how common they are, ``"other"`` and ``"(missing)"`` last.
-
-    Example:
-        >>> category_order(["b", "a", "other", "b", "(missing)"])
-        ['b', 'a', 'other', '(missing)']
-    """
-    counts: dict[str, int] = {}
-    for category in categories:
-        counts[category] = counts.get(category, 0) + 1
-    special = [c for c in (OTHER, MISSING) if c in counts]
-    usual = sorted((c for c in counts if c not in special), key=lambda c: (-counts[c], c))
-    return usual + special
-
-
-def category_colors(categories: Sequence[str]) -> list[str]:
-    """The colour of each category in ``categories`` (as :func:`category_order` gives
-    them): each its own from the category palette, grey for ``"other"`` and ``"(missing)"``.
-
-    Example:
-        >>> category_colors(["cars", "food", "other"])
-        ['#1f77b3', '#ff7e0e', '#b0b0b0']
-    """
-    return [
-        OTHER_COLOR if category in (OTHER, MISSING) else category_color(position)
-        for position, category in enumerate(categories)
-    ]
+#: The map's plotting area at its narrowest (the page's width in a 1280 px
+#: window, less a legend), and its top and bottom margins, px.
+CORPUS_PLOT_WIDTH = 600
+MARGIN_TOP, MARGIN_BOTTOM = 90, 68
+#: Marker sizes of the marks and font sizes of the text, px.
+HIT_SIZE, NEIGHBOUR_SIZE, STAR_SIZE = 14, 11, 20
+LABEL_FONT, RANK_FONT, DISTANCE_FONT = 10, 11, 10
+#: Where a d= label sits along its line from the clicked point, best first:
+#: lines leave one point, so their middles crowd around it.
+ALONG = (0.6, 0.7, 0.5, 0.8, 0.4, 0.9)
 
 
 def hover_texts(texts: Sequence[str], *, prefix: Sequence[str] | None = None) -> list[str]:
@@ -218,19 +118,26 @@ def _points(
     *,
     name: str,
     marker: dict,
-    labels: list[str] | None,
+    labels: Labels | None,
     webgl: bool,
     showlegend: bool,
     hovertemplate: str = ROW_HOVER,
 ) -> go.Scatter | go.Scattergl:
     trace = go.Scattergl if webgl else go.Scatter
+    text: dict = {}
+    if labels is not None:
+        text = {
+            "text": [labels.texts[i] for i in members],
+            "textposition": [labels.positions[i] for i in members],
+            "textfont": {"size": LABEL_FONT, "color": "#444"},
+        }
+        if not all(labels.shown[i] for i in members):
+            text["texttemplate"] = ["%{text}" if labels.shown[i] else "" for i in members]
     return trace(
         x=coords[members, 0],
         y=coords[members, 1],
         mode="markers+text" if labels is not None else "markers",
-        text=None if labels is None else [labels[i] for i in members],
-        textposition="top center",
-        textfont={"size": 10, "color": "#444"},
+        **text,
         name=name,
         hovertext=[hovers[i] for i in members],
         hovertemplate=hovertemplate,
@@ -241,14 +148,44 @@ def _points(
     )
 
 
+@dataclass(frozen=True)
+class Labels:
+    """The documents' labels on the map: each row's text, Plotly position, and
+    whether it is drawn (else it is left to the hover)."""
+
+    texts: list[str]
+    positions: list[str]
+    shown: list[bool]
+
+
+def point_size(count: int) -> int:
+    """The marker size of a corpus of ``count`` points, px.
+
+    Example:
+        >>> point_size(100), point_size(50_000)
+        (8, 4)
+    """
+    return 4 if count > 20_000 else 6 if count > 2_000 else 8
+
+
+def _document_labels(layout: TextLayout, coords: NDArray, texts: Sequence[str]) -> Labels:
+    """Labels for a corpus of at most ``CORPUS_LABELS_MAX`` rows, placed after the
+    marks' text, each where it overlaps nothing (see :func:`placed_text`)."""
+    labels = [escape(shorten(t, LABEL_CHARS)) for t in texts]
+    placed = placed_text(
+        layout, coords, labels, font={"size": LABEL_FONT}, marker_size=point_size(len(texts))
+    )
+    template = placed["texttemplate"] or ["%{text}"] * len(labels)
+    return Labels(labels, placed["textposition"], [t != "" for t in template])
+
+
 def _corpus_traces(
-    coords: NDArray[np.float32], texts: Sequence[str], color: Coloring | None
+    coords: NDArray[np.float32], texts: Sequence[str], color: Coloring | None, labels: Labels | None
 ) -> list[go.Scatter | go.Scattergl]:
     n = len(texts)
     webgl = n >= CORPUS_WEBGL_MIN
-    size = 4 if n > 20_000 else 6 if n > 2_000 else 8
+    size = point_size(n)
     opacity = 0.55 if n > 2_000 else 0.8
-    labels = [escape(shorten(t, LABEL_CHARS)) for t in texts] if n <= CORPUS_LABELS_MAX else None
     everyone = np.arange(n, dtype=np.int64)
     if color is None:
         return [
@@ -302,16 +239,20 @@ def _marks(
     name: str,
     hovers: list[str],
     marker: dict,
-    ranks: bool = False,
+    layout: TextLayout | None = None,
 ) -> go.Scatter:
-    """Marks drawn over chosen rows (rings, a star); ``ranks`` numbers them 1, 2, ...
-    ``customdata`` holds their row numbers, as the corpus points' does."""
+    """Marks drawn over chosen rows (rings, a star); with a ``layout``, numbered 1,
+    2, ... where a number finds a free spot. ``customdata`` holds their row
+    numbers, as the corpus points' does."""
     numbered = {}
-    if ranks:
+    ranks = layout is not None
+    if layout is not None:
+        numbers = [str(rank) for rank in range(1, len(rows) + 1)]
+        font = {"size": RANK_FONT, "color": "#111"}
         numbered = {
-            "text": [str(rank) for rank in range(1, len(rows) + 1)],
-            "textposition": "top right",
-            "textfont": {"size": 11, "color": "#111"},
+            "text": numbers,
+            "textfont": font,
+            **placed_text(layout, points[rows], numbers, font=font, marker_size=marker["size"]),
         }
     return go.Scatter(
         x=points[rows, 0].tolist(),
@@ -367,8 +308,20 @@ def corpus_figure(
     n = len(texts)
     if points.shape != (n, 2):
         raise ValueError(f"Map coordinates have shape {points.shape}; expected ({n}, 2).")
-    fig = go.Figure(_corpus_traces(points, texts, color))
-    annotations = []
+    x_range = padded_range(points[:, 0], share=0.05) if n else (-1.0, 1.0)
+    y_range = padded_range(points[:, 1], share=0.05) if n else (-1.0, 1.0)
+    area = PlotArea(CORPUS_PLOT_WIDTH, height - MARGIN_TOP - MARGIN_BOTTOM)
+    layout = TextLayout(x_range, y_range, area)
+    rows = [nb.index for nb in neighbours] if selected is not None else []
+    layout.add_dots(points[list(hits)].reshape(-1, 2), size=HIT_SIZE)
+    layout.add_dots(points[rows].reshape(-1, 2), size=NEIGHBOUR_SIZE)
+    if selected is not None:
+        layout.add_dots(points[selected], size=STAR_SIZE)
+    if 0 < n <= CORPUS_LABELS_MAX:
+        layout.add_dots(points, size=point_size(n))
+
+    # Text first served: the d= labels, then the hits' numbers, then the documents'.
+    traces = []
     if selected is not None and neighbours:
         sx, sy = map(float, points[selected])
         xs: list[float | None] = []
@@ -377,54 +330,61 @@ def corpus_figure(
             nx, ny = map(float, points[neighbour.index])
             xs += [sx, nx, None]
             ys += [sy, ny, None]
-            annotations.append(
-                {
-                    "x": sx + 0.6 * (nx - sx),
-                    "y": sy + 0.6 * (ny - sy),
-                    "text": f"d={neighbour.distance:.2f}",
-                    "showarrow": False,
-                    "font": {"size": 10, "color": "#333"},
-                    "bgcolor": "rgba(255, 255, 255, 0.75)",
-                    "name": "distance label",
-                }
+            text = f"d={neighbour.distance:.2f}"
+            spot = place_line_label(
+                layout, (sx, sy), (nx, ny), text, font_size=DISTANCE_FONT, along=ALONG
             )
-        fig.add_trace(
+            if spot is not None:
+                layout.annotations.append(
+                    {
+                        "x": spot[0],
+                        "y": spot[1],
+                        "text": text,
+                        "showarrow": False,
+                        "font": {"size": DISTANCE_FONT, "color": "#333"},
+                        "bgcolor": "rgba(255, 255, 255, 0.75)",
+                        "name": "distance label",
+                    }
+                )
+        traces.append(
             go.Scatter(
                 x=xs, y=ys, mode="lines", name=LINES_TRACE, hoverinfo="skip", showlegend=False,
                 line={"dash": "dash", "width": 1.2, "color": LINE_COLOR},
             )
         )  # fmt: skip
-        fig.add_trace(
+        traces.append(
             _marks(
-                points, [nb.index for nb in neighbours], name=NEIGHBOURS_TRACE,
+                points, rows, name=NEIGHBOURS_TRACE,
                 hovers=[
                     f"<b>Neighbour {rank}</b>, d={nb.distance:.3f} ({escape(space)})<br>"
                     f"{escape(shorten(texts[nb.index], CORPUS_HOVER_CHARS))}"
                     for rank, nb in enumerate(neighbours, start=1)
                 ],
-                marker={"size": 11, "symbol": "circle-open", "color": "#d62728",
+                marker={"size": NEIGHBOUR_SIZE, "symbol": "circle-open", "color": "#d62728",
                         "line": {"width": 2}},
             )
         )  # fmt: skip
     if hits:
-        rows = list(hits)
-        scores = list(hit_scores) or [math.nan] * len(rows)
-        fig.add_trace(
+        hit_rows = list(hits)
+        scores = list(hit_scores) or [math.nan] * len(hit_rows)
+        traces.append(
             _marks(
-                points, rows, name=HITS_TRACE,
+                points, hit_rows, name=HITS_TRACE,
                 hovers=[
                     f"<b>Hit {rank}</b>"
                     + (f", score {score:.3f}" if not math.isnan(score) else "")
                     + f"<br>{escape(shorten(texts[row], CORPUS_HOVER_CHARS))}"
-                    for rank, (row, score) in enumerate(zip(rows, scores, strict=True), start=1)
+                    for rank, (row, score) in enumerate(
+                        zip(hit_rows, scores, strict=True), start=1
+                    )
                 ],
-                marker={"size": 14, "symbol": "circle-open", "color": "#111",
+                marker={"size": HIT_SIZE, "symbol": "circle-open", "color": "#111",
                         "line": {"width": 2.5}},
-                ranks=True,
+                layout=layout,
             )
         )  # fmt: skip
     if selected is not None:
-        fig.add_trace(
+        traces.append(
             _marks(
                 points,
                 [selected],
@@ -433,9 +393,12 @@ def corpus_figure(
                     f"<b>Clicked</b> · row {selected + 1}<br>"
                     f"{escape(shorten(texts[selected], CORPUS_HOVER_CHARS))}"
                 ],
-                marker={"size": 20, "symbol": "star", "color": "#f5b700", "line": {"width": 1.5}},
+                marker={"size": STAR_SIZE, "symbol": "star", "color": "#f5b700",
+                        "line": {"width": 1.5}},
             )
-        )
+        )  # fmt: skip
+    labels = _document_labels(layout, points, texts) if 0 < n <= CORPUS_LABELS_MAX else None
+    fig = go.Figure(_corpus_traces(points, texts, color, labels) + traces)
     subtitle = (
         "Each point is one document; hover to read it, click one to see its nearest neighbours."
     )
@@ -449,15 +412,13 @@ def corpus_figure(
         title=title,
         subtitle=subtitle,
         height=height,
-        margin={"t": 90, "b": 55},
-        annotations=annotations,
+        margin={"t": MARGIN_TOP, "b": MARGIN_BOTTOM},
+        annotations=layout.annotations,
         legend={"itemsizing": "constant"},
         dragmode="pan",
         uirevision="corpus-map",
     )
     if n:
-        x_range = list(padded_range(points[:, 0], share=0.05))
-        y_range = list(padded_range(points[:, 1], share=0.05))
-        fig.update_xaxes(title={"text": axis_titles[0]}, range=x_range)
-        fig.update_yaxes(title={"text": axis_titles[1]}, range=y_range)
+        fig.update_xaxes(title={"text": axis_titles[0]}, range=list(x_range))
+        fig.update_yaxes(title={"text": axis_titles[1]}, range=list(y_range))
     return fig

@@ -12,8 +12,14 @@ import plotly.graph_objects as go
 from numpy.typing import NDArray
 
 from explorer.config import HOVER_CHARS, METHODS, METRICS, SHEPARD_MAX_POINTS
+from explorer.figures.labels import PlotArea, TextLayout
 from explorer.figures.style import (
+    LEGEND_DROP,
+    LEGEND_ROW,
+    aspect_ranges,
     base_layout,
+    fit_heading,
+    legend_below,
     padded_range,
     phrase_color,
     point_label,
@@ -39,8 +45,13 @@ SCORE_LABELS = {
 }
 VARIANCE_COLOR = "#1f77b4"
 CUMULATIVE_COLOR = "#ff7f0e"
-#: A horizontal legend above the plot, at its right.
-LEGEND_TOP_RIGHT = {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"}
+#: The charts at their narrowest (a 1280 px window), px: the Shepard diagram and
+#: the map share a row, the bar charts take the page's width. The map's
+#: plotting area, for its labels; its bottom margin holds the legend's two rows.
+HALF_WIDTH = 375
+FULL_WIDTH = 820
+MAP_PLOT_WIDTH = 270
+MAP_MARGIN_BOTTOM = LEGEND_DROP + 3 * LEGEND_ROW
 
 
 def true_axis_title(fid: Fidelity) -> str:
@@ -118,6 +129,7 @@ def shepard_figure(
         subtitle=subtitle,
         height=height,
         margin={"r": 20},
+        width=HALF_WIDTH,
     )
     fig.update_xaxes(title={"text": true_axis_title(fid)})
     fig.update_yaxes(title={"text": MAP_AXIS_TITLE})
@@ -160,7 +172,14 @@ def neighbour_map_figure(
             f"Expected {fid.n} phrases and ({fid.n}, 2) coordinates, "
             f"got {len(phrases)} and {coords.shape}."
         )
-    x_range, y_range = padded_range(coords[:, 0]), padded_range(coords[:, 1])
+    subtitle = "Projected axes carry no meaning; only closeness does, and it lies."
+    title, subtitle, top = fit_heading(escape(title), subtitle, width=HALF_WIDTH)
+    area = PlotArea(MAP_PLOT_WIDTH, height - top - MAP_MARGIN_BOTTOM)
+    x_range, y_range = aspect_ranges(
+        padded_range(coords[:, 0]), padded_range(coords[:, 1]), aspect=area.aspect
+    )
+    layout = TextLayout(x_range, y_range, area)
+    layout.add_dots(coords, size=11)
     fig = go.Figure()
     for shown, pairs, name, style, meaning in (
         (
@@ -209,14 +228,17 @@ def neighbour_map_figure(
             y_range,
             size=11,
             font_size=12,
+            layout=layout,
         )
     )
     base_layout(
         fig,
-        title=escape(title),
-        subtitle="Projected axes carry no meaning; only closeness does, and it lies.",
+        title=title,
+        subtitle=subtitle,
         height=height,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+        margin={"t": top, "b": MAP_MARGIN_BOTTOM},
+        legend=legend_below(plot_height=area.height),
+        annotations=layout.annotations,
     )
     fig.update_xaxes(title={"text": escape(axis_titles[0])}, range=list(x_range))
     fig.update_yaxes(
@@ -266,8 +288,8 @@ def methods_figure(comparison: MethodComparison, *, height: int = 380) -> go.Fig
         "vs as drawn in 2-D.",
         height=height,
         margin={"r": 20, "b": 40},
+        width=FULL_WIDTH,
         barmode="group",
-        legend=LEGEND_TOP_RIGHT,
     )
     fig.update_yaxes(range=[min(low - 0.05, 0), 1.12], title={"text": "score"})
     return fig
@@ -322,7 +344,7 @@ def variance_figure(variance: PcaVariance, *, height: int = 420) -> go.Figure:
         f"{variance.n} phrases have at most {variance.n - 1} components with any variance.",
         height=height,
         margin={"r": 20, "b": 50},
-        legend=LEGEND_TOP_RIGHT,
+        width=FULL_WIDTH,
     )
     fig.update_xaxes(title={"text": "PCA component"})
     fig.update_yaxes(title={"text": "% of variance"}, range=[0, 105])

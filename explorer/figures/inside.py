@@ -10,11 +10,20 @@ import numpy as np
 import plotly.graph_objects as go
 
 from explorer.config import BASELINE_BINS, HOVER_CHARS, LABEL_CHARS, MODEL_TITLES
-from explorer.figures.style import base_layout, phrase_color, quoted
+from explorer.figures.style import (
+    LEGEND_DROP,
+    LEGEND_ROW,
+    base_layout,
+    legend_below,
+    phrase_color,
+    quoted,
+)
 from explorer.phrases import escape, shorten
 from explorer.space.inside import CosineBaseline, HeatStrips, PairSimilarity
 
 BASELINE_COLOR = "rgba(120, 120, 120, 0.55)"
+#: The charts at their narrowest (the page's width in a 1280 px window), px.
+CHART_WIDTH = 820
 
 
 def heat_strips_figure(strips: HeatStrips, *, model_name: str = "minilm") -> go.Figure:
@@ -72,6 +81,7 @@ def heat_strips_figure(strips: HeatStrips, *, model_name: str = "minilm") -> go.
         height=140 + 70 * m,
         margin={"l": 20, "r": 20, "b": 50},
         grid=False,
+        width=CHART_WIDTH,
     )
     fig.update_xaxes(title={"text": order})
     fig.update_yaxes(
@@ -139,11 +149,14 @@ def baseline_figure(
         title="How high is high? Cosine similarity of random pairs of phrases",
         subtitle=f"{len(baseline.similarities):,} random pairs of {baseline.n_phrases} reference "
         f"phrases, {model}, measured in all its dimensions (seed {baseline.seed}).",
-        height=height,
-        margin={"r": 20, "b": 50},
+        # Room under the plot for the legend: a row per pair at most.
+        height=height + LEGEND_ROW * len(marks),
+        margin={"r": 20, "b": LEGEND_DROP + LEGEND_ROW * (len(marks) + 1)},
         bargap=0,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+        width=CHART_WIDTH,
     )
+    plot_height = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    fig.update_layout(legend=legend_below(plot_height=plot_height))
     fig.update_xaxes(
         title={"text": "cosine similarity (all dimensions)"},
         range=[min(-0.25, min(values) - 0.05), 1.02],

@@ -18,12 +18,15 @@ from explorer.config import (
     SEARCH_MAP_WEBGL_MIN,
 )
 from explorer.documents.search_map import SearchMap
+from explorer.figures.labels import PlotArea, TextLayout, place_callout, place_line_label
 from explorer.figures.style import (
     LINE_COLOR,
     LINE_TRACE,
+    aspect_ranges,
     base_layout,
     category_color,
     category_palette,
+    fit_heading,
     labelled_markers,
     padded_range,
 )
@@ -37,8 +40,10 @@ DOCUMENTS_TRACE = "documents"
 DISTANCE_LABEL = "distance label"
 QUERY_LABEL = "query label"
 BEST_LABEL = "best hit label"
-#: Where a line's d= label sits, as a fraction of the way from the query to the hit.
+#: Where a line's d= label sits, as a fraction of the way from the query to the
+#: hit, and the spots tried after it.
 LABEL_AT = 0.62
+ALONG = (LABEL_AT, 0.7, 0.54, 0.78, 0.46, 0.86, 0.38)
 #: Marker shapes, one per round of the category palette: up to its length every
 #: topic has its own colour; beyond, a colour comes back with another shape.
 TOPIC_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross")
@@ -58,7 +63,7 @@ def topic_style(position: int) -> tuple[str, str]:
     return category_color(position), TOPIC_SYMBOLS[rounds % len(TOPIC_SYMBOLS)]
 
 
-def _callout(x: float, y: float, text: str, name: str, color: str, dx: int, dy: int) -> dict:
+def _callout(x: float, y: float, text: str, name: str, color: str, dx: float, dy: float) -> dict:
     """A label with a white background and an arrow to its point, clear of crowded lines."""
     return {
         "x": x,
@@ -69,7 +74,7 @@ def _callout(x: float, y: float, text: str, name: str, color: str, dx: int, dy: 
         "arrowcolor": color,
         "ax": dx,
         "ay": dy,
-        "font": {"size": 13, "color": "#111"},
+        "font": {"size": CALLOUT_FONT, "color": "#111"},
         "bgcolor": "rgba(255, 255, 255, 0.92)",
         "bordercolor": color,
         "borderpad": 3,
@@ -110,8 +115,27 @@ def _corpus_traces(smap: SearchMap) -> list[go.Scatter]:
     return traces
 
 
+#: The search map's chart and plotting area at their narrowest (the page's width
+#: in a 1280 px window, less the topics' legend), px, and its margins.
+SEARCH_CHART_WIDTH = 820
+SEARCH_PLOT_WIDTH = 560
+MARGIN_BOTTOM = 68
+#: Marker and font sizes: the query's star, the hits' rings, the labels.
+QUERY_SIZE = 22
+HIT_SIZE = 15
+CALLOUT_FONT = 13
+DISTANCE_FONT = 11
+RANK_FONT = 12
+
+
 def search_map_figure(smap: SearchMap, *, height: int = 620) -> go.Figure:
     """Draw the corpus, the query and dashed lines to its top hits with ``d=`` labels.
+
+    Text never overlaps (:mod:`explorer.figures.labels`): the query's label and
+    the best hit's are callouts placed first, then each line's ``d=`` label
+    along its line (from ``LABEL_AT`` of the way to the hit), then the hits'
+    numbers; what finds no free spot is left to the hover. The hits and the
+    query's star are the last traces, over everything else.
 
     Example:
         >>> from explorer.models.doc_cache import DocumentCache
@@ -119,19 +143,49 @@ def search_map_figure(smap: SearchMap, *, height: int = 620) -> go.Figure:
         >>> from explorer.documents.search_map import build_search_map
         >>> index = build_index(["a cat", "a dog", "<b>a truck</b>"], cache=DocumentCache(None))
         >>> fig = search_map_figure(build_search_map(index, "a puppy", search("a puppy", index)))
-        >>> [t.name for t in fig.data][-2:], [a.text for a in fig.layout.annotations][:1]
-        (['top hits', 'query'], ['d=0.23'])
+        >>> [t.name for t in fig.data][-2:]
+        ['top hits', 'query']
+        >>> [a.text for a in fig.layout.annotations][:1]
+        ['d=0.23']
     """
     coords = np.asarray(smap.coords, dtype=float)
     query_xy = np.asarray(smap.query_coords, dtype=float)
     everything = np.vstack([coords, query_xy[None, :]])
-    x_range = list(padded_range(everything[:, 0], share=0.08))
-    y_range = list(padded_range(everything[:, 1], share=0.08))
     model = escape(MODEL_TITLES.get(smap.model_name, smap.model_name))
     true_space = f"cosine distance in all {smap.dim} dimensions"
+    n = len(smap.texts)
+    title, subtitle, top = fit_heading(
+        f"{model} ({smap.dim} dimensions): {n:,} documents projected to 2-D with PCA",
+        f"Dashed lines: query ★ → its top {len(smap.hits)} semantic hits (numbered), "
+        f"d = {true_space} (1 − cosine similarity), not as drawn. "
+        "The query is placed with the projection fitted to the corpus, not refitted.",
+        width=SEARCH_CHART_WIDTH,
+    )
+    area = PlotArea(SEARCH_PLOT_WIDTH, height - top - MARGIN_BOTTOM)
+    x_range, y_range = aspect_ranges(
+        padded_range(everything[:, 0], share=0.08),
+        padded_range(everything[:, 1], share=0.08),
+        aspect=area.aspect,
+    )
+    layout = TextLayout(x_range, y_range, area)
+    hit_xy = coords[[h.index for h in smap.hits]].reshape(-1, 2)
+    layout.add_dots(hit_xy, size=HIT_SIZE)
+    layout.add_dots(query_xy, size=QUERY_SIZE)
+
+    callouts = [(query_xy, escape(shorten(f"query: {smap.query}", LABEL_CHARS + 8)),
+                 QUERY_LABEL, "#c99700")]  # fmt: skip
+    if smap.hits:
+        best = smap.hits[0]
+        callouts.append((coords[best.index], f"1. {escape(shorten(best.text, LABEL_CHARS + 8))}",
+                         BEST_LABEL, "#111"))  # fmt: skip
+    # Placed first, listed after the d= labels.
+    placed = []
+    for xy, text, name, color in callouts:
+        offset = place_callout(layout, xy, text, font_size=CALLOUT_FONT)
+        if offset is not None:
+            placed.append(_callout(*map(float, xy), text, name, color, *offset))
 
     fig = go.Figure(_corpus_traces(smap))
-    annotations = []
     for rank, (hit, d, drawn) in enumerate(
         zip(smap.hits, smap.true_distances, smap.map_distances, strict=True), start=1
     ):
@@ -150,10 +204,15 @@ def search_map_figure(smap: SearchMap, *, height: int = 620) -> go.Figure:
         )
         # Past the middle, towards the hit: lines leave one point, so their
         # middles crowd around the query.
-        annotations.append(
+        spot = place_line_label(
+            layout, query_xy, (hx, hy), f"d={d:.2f}", font_size=DISTANCE_FONT, along=ALONG
+        )
+        if spot is None:
+            continue  # the hit's ring and the table give the distance
+        layout.annotations.append(
             {
-                "x": float(query_xy[0] + LABEL_AT * (hx - query_xy[0])),
-                "y": float(query_xy[1] + LABEL_AT * (hy - query_xy[1])),
+                "x": spot[0],
+                "y": spot[1],
                 "text": f"d={d:.2f}",
                 "hovertext": (
                     f"Hit {rank}: {escape(shorten(hit.text, LABEL_CHARS))}<br>"
@@ -161,7 +220,7 @@ def search_map_figure(smap: SearchMap, *, height: int = 620) -> go.Figure:
                     f"Euclidean distance as drawn in 2-D: {drawn:.3f}"
                 ),
                 "showarrow": False,
-                "font": {"size": 11, "color": "#333"},
+                "font": {"size": DISTANCE_FONT, "color": "#333"},
                 "bgcolor": "rgba(255, 255, 255, 0.8)",
                 "borderpad": 2,
                 "name": DISTANCE_LABEL,
@@ -169,39 +228,31 @@ def search_map_figure(smap: SearchMap, *, height: int = 620) -> go.Figure:
         )
 
     if smap.hits:
-        hit_xy = coords[[h.index for h in smap.hits]]
         fig.add_trace(
             labelled_markers(
                 hit_xy,
                 [str(rank) for rank in range(1, len(smap.hits) + 1)],
                 [
-                    f"<b>Hit {rank}</b>, cosine similarity {h.score:.3f}<br>"
-                    f"{escape(shorten(h.text, HOVER_CHARS))}"
-                    for rank, h in enumerate(smap.hits, start=1)
+                    f"<b>Hit {rank}</b>, cosine similarity {h.score:.3f}, "
+                    f"d={d:.3f}<br>{escape(shorten(h.text, HOVER_CHARS))}"
+                    for rank, (h, d) in enumerate(
+                        zip(smap.hits, smap.true_distances, strict=True), start=1
+                    )
                 ],
-                tuple(x_range),
-                tuple(y_range),
+                x_range,
+                y_range,
                 name=HITS_TRACE,
-                font={"size": 12, "color": "#222"},
+                font={"size": RANK_FONT, "color": "#222"},
                 marker={
-                    "size": 15,
+                    "size": HIT_SIZE,
                     "symbol": "circle-open",
                     "color": "#111",
                     "line": {"width": 2.5, "color": "#111"},
                 },
+                layout=layout,
                 customdata=[h.index for h in smap.hits],
                 showlegend=True,
             )
-        )
-    query_label = escape(shorten(f"query: {smap.query}", LABEL_CHARS + 8))
-    annotations.append(
-        _callout(*map(float, query_xy), query_label, QUERY_LABEL, "#c99700", -40, -45)
-    )
-    if smap.hits:
-        best = smap.hits[0]
-        best_label = f"1. {escape(shorten(best.text, LABEL_CHARS + 8))}"
-        annotations.append(
-            _callout(*map(float, coords[best.index]), best_label, BEST_LABEL, "#111", -30, 50)
         )
     fig.add_trace(
         go.Scatter(
@@ -215,29 +266,23 @@ def search_map_figure(smap: SearchMap, *, height: int = 620) -> go.Figure:
             ],
             hovertemplate="%{hovertext}<extra></extra>",
             cliponaxis=False,
-            marker={"size": 22, "symbol": "star", "color": "#f5b700", "line": {"width": 1.5}},
+            marker={"size": QUERY_SIZE, "symbol": "star", "color": "#f5b700",
+                    "line": {"width": 1.5}},
             showlegend=True,
         )
-    )
+    )  # fmt: skip
 
-    n = len(smap.texts)
-    title = f"{model} ({smap.dim} dimensions): {n:,} documents projected to 2-D with PCA"
-    subtitle = (
-        f"Dashed lines: query ★ → its top {len(smap.hits)} semantic hits (numbered), "
-        f"d = {true_space} (1 − cosine similarity), not as drawn.<br>"
-        "The query is placed with the projection fitted to the corpus, not refitted."
-    )
     base_layout(
         fig,
         title=title,
         subtitle=subtitle,
         height=height,
-        margin={"t": 105},
-        annotations=annotations,
+        margin={"t": top, "b": MARGIN_BOTTOM},
+        annotations=layout.annotations + placed,
         legend={"itemsizing": "constant"},
     )
-    fig.update_xaxes(title={"text": smap.axis_titles[0]}, range=x_range)
+    fig.update_xaxes(title={"text": smap.axis_titles[0]}, range=list(x_range))
     fig.update_yaxes(
-        title={"text": smap.axis_titles[1]}, range=y_range, scaleanchor="x", scaleratio=1
+        title={"text": smap.axis_titles[1]}, range=list(y_range), scaleanchor="x", scaleratio=1
     )
     return fig

@@ -7,7 +7,6 @@ a phrase such as ``<b>hi</b>`` must show as typed.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -17,6 +16,14 @@ import plotly.graph_objects as go
 from numpy.typing import NDArray
 
 from explorer.config import CORPUS_COLOR_CATEGORIES, LABEL_CHARS
+from explorer.figures.labels import LABEL_CHAR_WIDTH as LABEL_CHAR_WIDTH
+from explorer.figures.labels import LABEL_LINE_HEIGHT as LABEL_LINE_HEIGHT
+from explorer.figures.labels import (
+    TextLayout,
+    label_positions,
+    place_point_labels,
+    wrap_text,
+)
 from explorer.phrases import escape, shorten, wrap_label
 
 #: One colour per phrase, by position; the same phrase list gives the same colours.
@@ -60,6 +67,38 @@ def chart_config(*, file_stem: str = "embedding-map", zoom: bool = True) -> dict
     return config
 
 
+#: Title and subtitle font sizes in the app's charts (Streamlit's theme), px;
+#: the title is bold, so measured as a little larger.
+TITLE_FONT = 17.5
+SUBTITLE_FONT = 11
+#: The top margin, px: down to the subtitle's first line (below a one-line
+#: title), each line of subtitle or title more, and a gap above the plot.
+TITLE_BLOCK = 60
+TITLE_LINE = 21
+SUBTITLE_LINE = 14.5
+TITLE_GAP = 8
+
+
+def fit_heading(
+    title: str, subtitle: str | None, *, width: int, top: int = 80
+) -> tuple[str, str | None, int]:
+    """Title and subtitle broken into lines that fit a chart ``width`` px wide, and
+    the top margin that holds them (at least ``top``).
+
+    Example:
+        >>> fit_heading("A map", "d = cosine distance in all 384 dimensions", width=200)
+        ('A map', 'd = cosine distance in all 384<br>dimensions', 97)
+    """
+    room = width - 0.01 * width - 8
+    title = wrap_text(title, width=room, font_size=TITLE_FONT)
+    lines = 0
+    if subtitle is not None:
+        subtitle = wrap_text(subtitle, width=room, font_size=SUBTITLE_FONT)
+        lines = subtitle.count("<br>") + 1
+    needed = TITLE_BLOCK + TITLE_LINE * title.count("<br>") + SUBTITLE_LINE * lines
+    return title, subtitle, max(top, round(needed + TITLE_GAP))
+
+
 def base_layout(
     fig: go.Figure,
     *,
@@ -68,26 +107,37 @@ def base_layout(
     height: int,
     margin: Mapping[str, int] | None = None,
     grid: bool = True,
+    width: int | None = None,
     **layout: Any,
 ) -> go.Figure:
     """The layout every chart shares: title and subtitle at the left, a white plot,
     ``AXIS_STYLE`` on both axes (``grid=False``: no gridlines), hover on the closest
     point; ``layout`` adds or overrides (``legend=...``). Returns ``fig``.
 
+    ``width``: the narrowest the chart is drawn, px. The title and subtitle are
+    then broken into lines that fit it, and the top margin grows to hold them,
+    so no line runs off the chart or onto the plot.
     ``title`` and ``subtitle`` are Plotly HTML: escape any phrase in them.
 
     Example:
         >>> fig = base_layout(go.Figure(), title="t", subtitle="s", height=300)
         >>> fig.layout.title.subtitle.text, fig.layout.plot_bgcolor, fig.layout.xaxis.gridcolor
         ('s', 'white', '#eee')
+        >>> fig = base_layout(go.Figure(), title="t", subtitle="a b c d e f g h i", height=300,
+        ...                   width=60)
+        >>> fig.layout.title.subtitle.text, fig.layout.margin.t
+        ('a b c d e f<br>g h i', 97)
     """
+    margins = {"l": 60, "r": 30, "t": 80, "b": 60, **(margin or {})}
+    if width is not None:
+        title, subtitle, margins["t"] = fit_heading(title, subtitle, width=width, top=margins["t"])
     heading: dict[str, Any] = {"text": title, "x": 0.01, "xanchor": "left"}
     if subtitle is not None:
         heading["subtitle"] = {"text": subtitle}
     fig.update_layout(
         title=heading,
         height=height,
-        margin={"l": 60, "r": 30, "t": 80, "b": 60, **(margin or {})},
+        margin=margins,
         plot_bgcolor="white",
         hovermode="closest",
         **layout,
@@ -96,6 +146,29 @@ def base_layout(
     fig.update_xaxes(**axes)
     fig.update_yaxes(**axes)
     return fig
+
+
+#: A legend under the plot: how far below the plot its top sits (under the x
+#: axis's ticks and title), and the height of one row of it, px.
+LEGEND_DROP = 62
+LEGEND_ROW = 20
+
+
+def legend_below(*, plot_height: float) -> dict[str, Any]:
+    """A horizontal legend under the x axis's title, for a plot ``plot_height`` px
+    tall; leave ``LEGEND_DROP`` px plus ``LEGEND_ROW`` per row of bottom margin.
+
+    Example:
+        >>> legend_below(plot_height=310)["y"]
+        -0.2
+    """
+    return {
+        "orientation": "h",
+        "x": 0,
+        "xanchor": "left",
+        "y": round(-LEGEND_DROP / plot_height, 4),
+        "yanchor": "top",
+    }
 
 
 def cielab(colors: list[str]) -> NDArray[np.float64]:
@@ -194,91 +267,6 @@ def phrase_color(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
-#: Label boxes as shares of the plot's width and height (13 px text on a chart
-#: of about 600 x 480 px). Only used to keep labels off each other and the dots.
-LABEL_CHAR_WIDTH = 0.011
-LABEL_LINE_HEIGHT = 0.042
-MARKER_RADIUS = 0.016
-#: Plotly text positions tried for each label, best first when all are free.
-LABEL_CANDIDATES = (
-    "top center",
-    "bottom center",
-    "middle right",
-    "middle left",
-    "top right",
-    "top left",
-    "bottom right",
-    "bottom left",
-)
-
-
-def _label_size(label: str | None) -> tuple[float, float]:
-    lines = (label or "x" * 12).split("<br>")
-    chars = max(len(html.unescape(line)) for line in lines)
-    return chars * LABEL_CHAR_WIDTH, len(lines) * LABEL_LINE_HEIGHT
-
-
-def _label_box(position: str, x: float, y: float, w: float, h: float) -> NDArray[np.float64]:
-    vertical, horizontal = position.split()
-    left = {"center": x - w / 2, "right": x + MARKER_RADIUS, "left": x - MARKER_RADIUS - w}
-    bottom = {"top": y + MARKER_RADIUS, "bottom": y - MARKER_RADIUS - h, "middle": y - h / 2}
-    x0, y0 = left[horizontal], bottom[vertical]
-    return np.array([x0, y0, x0 + w, y0 + h])
-
-
-def _overlap(box: NDArray, boxes: NDArray) -> float:
-    """Total area ``box`` shares with each row of ``boxes`` (x0, y0, x1, y1)."""
-    if len(boxes) == 0:
-        return 0.0
-    dx = np.minimum(box[2], boxes[:, 2]) - np.maximum(box[0], boxes[:, 0])
-    dy = np.minimum(box[3], boxes[:, 3]) - np.maximum(box[1], boxes[:, 1])
-    return float((np.clip(dx, 0, None) * np.clip(dy, 0, None)).sum())
-
-
-def label_positions(
-    coords: NDArray,
-    x_range: tuple[float, float],
-    y_range: tuple[float, float],
-    labels: list[str] | None = None,
-) -> list[str]:
-    """Choose a text position per point so labels stay inside the plot and apart.
-
-    Each label, in turn, takes the first of ``LABEL_CANDIDATES`` that overlaps
-    least with the plot's edge, the labels already placed and the other dots
-    (sizes estimated from the label's characters and lines). Deterministic.
-
-    Example:
-        >>> label_positions(np.array([[0.0, 0.0], [0.01, 0.0]]), (-1, 1), (-1, 1), ["a", "b"])
-        ['top center', 'bottom center']
-    """
-    (x0, x1), (y0, y1) = x_range, y_range
-    width, height = max(x1 - x0, 1e-9), max(y1 - y0, 1e-9)
-    points = np.asarray(coords, dtype=float).reshape(-1, 2)
-    unit = np.column_stack([(points[:, 0] - x0) / width, (points[:, 1] - y0) / height])
-    r = MARKER_RADIUS
-    dots = np.column_stack([unit - r, unit + r])
-    placed: list[NDArray] = []
-    positions: list[str] = []
-    for i, (x, y) in enumerate(unit):
-        w, h = _label_size(labels[i] if labels is not None else None)
-        others = np.delete(dots, i, axis=0)
-        best, best_cost = LABEL_CANDIDATES[0], np.inf
-        for rank, position in enumerate(LABEL_CANDIDATES):
-            box = _label_box(position, x, y, w, h)
-            outside = w * h - _overlap(box, np.array([[0.0, 0.0, 1.0, 1.0]]))
-            cost = (
-                10 * outside
-                + 3 * _overlap(box, np.array(placed).reshape(-1, 4))
-                + 2 * _overlap(box, others)
-                + 1e-6 * rank
-            )
-            if cost < best_cost:
-                best, best_cost = position, cost
-        placed.append(_label_box(best, x, y, w, h))
-        positions.append(best)
-    return positions
-
-
 def clicked_index(event: Mapping[str, Any] | None, count: int) -> int | None:
     """The phrase a chart selection event points at (its ``customdata``), or ``None``.
 
@@ -298,6 +286,61 @@ def clicked_index(event: Mapping[str, Any] | None, count: int) -> int | None:
     return None
 
 
+#: A callout's look: the label on a white box, a thin grey line to its point.
+CALLOUT_STYLE = {
+    "showarrow": True,
+    "arrowhead": 0,
+    "arrowwidth": 1,
+    "arrowcolor": "#999",
+    "bgcolor": "rgba(255, 255, 255, 0.85)",
+    "borderpad": 2,
+    "name": "callout",
+}
+
+
+def placed_text(
+    layout: TextLayout,
+    coords: NDArray,
+    labels: list[str],
+    *,
+    font: Mapping[str, Any],
+    marker_size: float | list[float],
+    order: list[int] | None = None,
+    callouts: bool = False,
+) -> dict[str, Any]:
+    """A scatter trace's ``textposition`` and ``texttemplate`` for labels placed by
+    ``layout`` (:func:`~explorer.figures.labels.place_point_labels`): a label with no
+    free spot beside its point shows nothing there (``texttemplate`` ""), and with
+    ``callouts`` becomes an annotation in ``layout.annotations``.
+
+    Example:
+        >>> from explorer.figures.labels import PlotArea
+        >>> layout = TextLayout((0, 1), (0, 1), PlotArea(200, 200))
+        >>> placed_text(layout, np.array([[0.5, 0.5], [0.5, 0.5]]), ["a cat", "a cat"],
+        ...             font={"size": 13}, marker_size=12)
+        {'textposition': ['top center', 'bottom center'], 'texttemplate': None}
+        >>> placed_text(layout, np.array([[0.5, 0.5]]), ["a dog " * 10], font={"size": 13},
+        ...             marker_size=12)["texttemplate"]
+        ['']
+    """
+    points = np.asarray(coords, dtype=float).reshape(-1, 2)
+    spots = place_point_labels(
+        layout, points, labels, font_size=float(font.get("size", 13)), marker_size=marker_size,
+        order=order, callouts=callouts,
+    )  # fmt: skip
+    for (x, y), label, spot in zip(points, labels, spots, strict=True):
+        if spot is not None and spot.is_callout:
+            layout.annotations.append(
+                {**CALLOUT_STYLE, "x": float(x), "y": float(y), "ax": spot.ax, "ay": spot.ay,
+                 "text": label, "font": dict(font)}
+            )  # fmt: skip
+    shown = [spot is not None and not spot.is_callout for spot in spots]
+    return {
+        "textposition": [s.position if s and s.position else "top center" for s in spots],
+        "texttemplate": None if all(shown) else ["%{text}" if ok else "" for ok in shown],
+    }
+
+
 def labelled_markers(
     coords: NDArray,
     labels: list[str],
@@ -308,11 +351,19 @@ def labelled_markers(
     name: str,
     marker: Mapping[str, Any],
     font: Mapping[str, Any],
+    layout: TextLayout | None = None,
+    order: list[int] | None = None,
+    callouts: bool = False,
     **trace: Any,
 ) -> go.Scatter:
-    """Markers with text labels placed apart (:func:`label_positions`) and free to
-    overflow the plot; ``trace`` adds (``customdata``, ``showlegend``, ...).
+    """Markers with text labels placed apart and free to overflow the plot;
+    ``trace`` adds (``customdata``, ``showlegend``, ...).
 
+    Without ``layout``, every label gets a spot (:func:`label_positions`). With
+    one, labels go through its free-spot search (in ``order``): a label with no
+    free spot beside its point becomes a callout (``callouts``, added to
+    ``layout.annotations``) or is left to the hover; the trace's
+    ``texttemplate`` then shows only the labels drawn beside their point.
     ``labels`` and ``hovers`` must already be escaped.
 
     Example:
@@ -321,21 +372,36 @@ def labelled_markers(
         >>> trace.mode, list(trace.textposition)
         ('markers+text', ['top center', 'bottom center'])
     """
-    points = np.asarray(coords, dtype=float)
+    points = np.asarray(coords, dtype=float).reshape(-1, 2)
+    if layout is None:
+        font_size = float(font.get("size", 13))
+        placed: dict[str, Any] = {
+            "textposition": label_positions(points, x_range, y_range, labels, font_size=font_size)
+        }
+    else:
+        placed = placed_text(
+            layout, points, labels, font=font, marker_size=marker.get("size", 12), order=order,
+            callouts=callouts,
+        )  # fmt: skip
     return go.Scatter(
         x=points[:, 0].tolist(),
         y=points[:, 1].tolist(),
         mode="markers+text",
         name=name,
         text=labels,
-        textposition=label_positions(points, x_range, y_range, labels),
         textfont=dict(font),
+        **placed,
         hovertext=hovers,
         hovertemplate="%{hovertext}<extra></extra>",
         cliponaxis=False,
         marker=dict(marker),
         **trace,
     )
+
+
+#: Marker size of a phrase's point, and of the focused one.
+POINT_SIZE = 12
+FOCUS_SIZE = 18
 
 
 def points_trace(
@@ -346,13 +412,16 @@ def points_trace(
     y_range: tuple[float, float],
     *,
     selected: int | None = None,
-    size: int = 12,
+    size: int = POINT_SIZE,
     font_size: int = 13,
+    layout: TextLayout | None = None,
 ) -> go.Scatter:
     """The phrases as labelled points in their palette colours (``selected`` enlarged).
 
     ``labels`` and ``hovers`` must already be escaped (see :func:`point_label`).
-    ``customdata`` holds each point's phrase index, for click events.
+    ``customdata`` holds each point's phrase index, for click events. With a
+    ``layout`` (see :func:`labelled_markers`), the selected phrase's label is
+    placed first and labels with no free spot beside their point become callouts.
 
     Example:
         >>> trace = points_trace(np.zeros((2, 2)), ["a", "b"], ["a", "b"], (-1, 1), (-1, 1))
@@ -360,6 +429,10 @@ def points_trace(
         ('phrases', [0, 1])
     """
     n = len(labels)
+    order = list(range(n))
+    if selected is not None:
+        order.remove(selected)
+        order.insert(0, selected)
     return labelled_markers(
         coords,
         labels,
@@ -376,7 +449,35 @@ def points_trace(
                 "color": ["#111" if i == selected else "white" for i in range(n)],
             },
         },
+        layout=layout,
+        order=order,
+        callouts=True,
         customdata=list(range(n)),
+        showlegend=False,
+    )
+
+
+def focus_trace(coords: NDArray, index: int, *, name: str = "focus") -> go.Scatter:
+    """The focused phrase's marker drawn once more, last, so nothing covers it.
+
+    Example:
+        >>> focus_trace(np.array([[0.0, 1.0], [2.0, 3.0]]), 1).x
+        (2.0,)
+    """
+    x, y = np.asarray(coords, dtype=float)[index]
+    return go.Scatter(
+        x=[float(x)],
+        y=[float(y)],
+        mode="markers",
+        name=name,
+        marker={
+            "size": FOCUS_SIZE,
+            "color": phrase_color(index),
+            "line": {"width": 3, "color": "#111"},
+        },
+        customdata=[index],
+        hoverinfo="skip",
+        cliponaxis=False,
         showlegend=False,
     )
 
