@@ -5,6 +5,7 @@ The UI states these numbers when a limit is hit, so change them here only.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 #: Files the package ships: toy training and validation phrases, toy weights, samples.
@@ -269,3 +270,74 @@ CLUSTER_ASSIGN_NEIGHBORS = 5
 CLUSTER_NOISE_REACH = 2.0
 #: Words naming each cluster (class-based TF-IDF: frequent in it, rare elsewhere).
 CLUSTER_NAME_WORDS = 3
+
+# --- A shared server and the public demo (background jobs, the embedding worker) ---
+#: Set this environment variable to 1 for a public demo: lower upload limits and a
+#: per-visitor budget of documents (see :func:`public_demo`); ``make run`` leaves it off.
+PUBLIC_DEMO_ENV = "EXPLORER_PUBLIC_DEMO"
+#: Background jobs (embedding, UMAP) one visitor's session may have waiting or running.
+JOBS_PER_SESSION = 1
+#: Background jobs running at once on the server; later ones wait in a queue.
+JOBS_RUNNING_MAX = 2
+#: Jobs that may wait in that queue; beyond it a new job is refused, with a message.
+JOBS_QUEUE_MAX = 4
+#: A job whose progress no page has polled for this long (its visitor left) is cancelled.
+JOB_IDLE_CANCEL_S = 5 * 60
+#: Public demo only: new documents one session may embed per hour.
+DEMO_DOCS_PER_HOUR = 20_000
+#: Public demo only: the largest upload, in MB (and the most a zip may unpack to).
+DEMO_MAX_UPLOAD_MB = 20
+#: Misses (documents not cached) from this many on are embedded by the worker
+#: process, not by the server's own threads (a few phrases stay in-process).
+WORKER_MIN_TEXTS = 64
+#: Characters kept per document of a table (the model reads MAX_PHRASE_CHARS, keyword
+#: search the rest); longer ones are cut, with a note.
+DOC_MAX_CHARS = 10_000
+#: Largest uncompressed size a parquet's metadata may declare, in bytes, besides rows.
+PARQUET_MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
+#: Rows of a parquet decoded at once (long strings are cut batch by batch).
+PARQUET_BATCH_ROWS = 2_000
+#: The on-disk embedding cache's size limit, in bytes; the least recently used
+#: batch files go first. The environment variable overrides it.
+CACHE_MAX_BYTES = 4 * 1024**3
+CACHE_MAX_BYTES_ENV = "EXPLORER_CACHE_MAX_BYTES"
+
+
+def public_demo() -> bool:
+    """Whether the app runs as a public demo (``EXPLORER_PUBLIC_DEMO=1``), read in one place.
+
+    Example:
+        >>> from unittest import mock
+        >>> with mock.patch.dict(os.environ, {PUBLIC_DEMO_ENV: "1"}):
+        ...     public_demo()
+        True
+    """
+    return os.environ.get(PUBLIC_DEMO_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def upload_limit_mb() -> int:
+    """The Corpus page's upload limit in MB: CORPUS_MAX_UPLOAD_MB, or the demo's.
+
+    Example:
+        >>> upload_limit_mb() in (CORPUS_MAX_UPLOAD_MB, DEMO_MAX_UPLOAD_MB)
+        True
+    """
+    return DEMO_MAX_UPLOAD_MB if public_demo() else CORPUS_MAX_UPLOAD_MB
+
+
+def cache_max_bytes() -> int:
+    """The disk cache's size limit: ``$EXPLORER_CACHE_MAX_BYTES`` if set, else ``CACHE_MAX_BYTES``.
+
+    Example:
+        >>> from unittest import mock
+        >>> with mock.patch.dict(os.environ, {"EXPLORER_CACHE_MAX_BYTES": "1000000"}):
+        ...     cache_max_bytes()
+        1000000
+    """
+    raw = os.environ.get(CACHE_MAX_BYTES_ENV, "").strip()
+    if not raw:
+        return CACHE_MAX_BYTES
+    try:
+        return max(0, int(float(raw)))
+    except ValueError:
+        return CACHE_MAX_BYTES  # not a number: the default

@@ -4,9 +4,17 @@ Each embedding is keyed by the model's name and the sha256 of the text the model
 reads (:func:`explorer.phrases.model_text`). On disk, a model has a folder under
 the cache folder (:func:`cache_dir`) holding one ``.npz`` file per embedded
 batch: ``keys`` (the texts' sha256 digests, ``(n, 32)`` bytes) and ``vectors``
-(``(n, dim)`` float32). A batch is written, atomically, as soon as it is
-embedded, so a large corpus that is interrupted resumes where it stopped, and
-another process sharing the folder sees what this one embedded.
+(``(n, dim)`` float32) and ``checksum`` (the sha256 of both). A batch is
+written, atomically, as soon as it is embedded, so a large corpus that is
+interrupted resumes where it stopped, and another process sharing the folder
+sees what this one embedded. A file whose checksum, width or values (NaN,
+infinity) are wrong is dropped with a warning and its texts embedded again.
+The folder is kept under ``CACHE_MAX_BYTES`` (``$EXPLORER_CACHE_MAX_BYTES``):
+the least recently used files go first.
+
+Only looking up and saving hold the cache's lock, one batch at a time: a
+small search is never stuck behind a large corpus being embedded. In the
+server, large encodes run in the worker process (:mod:`explorer.models.worker`).
 
 Misses are embedded together, sorted by length and in batches of
 ``SEARCH_EMBED_BATCH``: as fast as one bare ``model.encode`` over all of them
@@ -21,6 +29,7 @@ import logging
 import os
 import re
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -34,8 +43,10 @@ from explorer.config import (
     SEARCH_CACHE_DIR_ENV,
     SEARCH_EMBED_BATCH,
     SEARCH_MEMORY_ROWS,
+    WORKER_MIN_TEXTS,
+    cache_max_bytes,
 )
-from explorer.models import Embedder
+from explorer.models import Embedder, worker
 from explorer.phrases import model_text
 
 logger = logging.getLogger(__name__)
@@ -46,6 +57,10 @@ Progress = Callable[[int, int], None]
 
 _BATCH_GLOB = "batch-*.npz"
 DIGEST_BYTES = 32
+#: A file used again is marked recently used (its mtime) at most this often.
+_TOUCH_EVERY_S = 60.0
+#: Eviction brings the folder down to this share of its limit, so it does not run per batch.
+_EVICT_TO = 0.9
 
 
 def cache_dir() -> Path:
@@ -58,6 +73,36 @@ def cache_dir() -> Path:
         PosixPath('/data/cache')
     """
     return Path(os.environ.get(SEARCH_CACHE_DIR_ENV) or SEARCH_CACHE_DIR).expanduser()
+
+
+def checksum(keys: NDArray[np.uint8], vectors: NDArray[np.float32]) -> NDArray[np.uint8]:
+    """The sha256 of a batch's keys and vectors (stored beside them, checked on loading)."""
+    digest = hashlib.sha256(np.ascontiguousarray(keys).tobytes())
+    digest.update(np.ascontiguousarray(vectors, dtype="<f4").tobytes())
+    return np.frombuffer(digest.digest(), dtype=np.uint8)
+
+
+def read_batch(path: Path, dim: int) -> tuple[NDArray[np.uint8], NDArray[np.float32]]:
+    """A batch file's keys and vectors, checked: shape, model width, finite values, checksum.
+
+    Raises:
+        ValueError: what is wrong with the file (it is then dropped and recomputed).
+    """
+    try:
+        with np.load(path) as batch:
+            keys, vectors = batch["keys"], batch["vectors"]
+            stored = batch["checksum"] if "checksum" in batch.files else None
+    except (OSError, KeyError, ValueError, EOFError) as error:
+        raise ValueError(f"unreadable ({error})") from None
+    if keys.ndim != 2 or keys.shape[1] != DIGEST_BYTES or vectors.shape != (len(keys), dim):
+        raise ValueError(f"vectors of shape {vectors.shape}, expected ({len(keys)}, {dim})")
+    if vectors.dtype != np.float32:
+        raise ValueError(f"vectors of type {vectors.dtype}, expected float32")
+    if not np.isfinite(vectors).all():
+        raise ValueError("vectors holding NaN or infinite values")
+    if stored is None or not np.array_equal(stored, checksum(keys, vectors)):
+        raise ValueError("a missing or wrong checksum")
+    return keys, vectors
 
 
 def text_digest(text: str) -> bytes:
@@ -106,11 +151,11 @@ class _ModelStore:
                 with np.load(path) as batch:
                     keys = batch["keys"]
                     shape = batch["vectors"].shape if "vectors" in batch.files else None
-            except Exception as error:  # noqa: BLE001 - a damaged file is skipped, never fatal
-                logger.warning("Skipping unreadable embedding cache file %s: %s", path, error)
+            except Exception as error:  # noqa: BLE001 - a damaged file is dropped, never fatal
+                self.drop(path.stem, path, f"unreadable ({error})")
                 continue
             if keys.ndim != 2 or keys.shape[1] != DIGEST_BYTES or shape != (len(keys), self.dim):
-                logger.warning("Skipping embedding cache file %s: unexpected shape", path)
+                self.drop(path.stem, path, f"vectors of shape {shape}, expected width {self.dim}")
                 continue
             self.paths[path.stem] = path
             for row, key in enumerate(keys):
@@ -124,14 +169,25 @@ class _ModelStore:
         path = self.paths.get(batch_id)
         if path is None:
             return None
+        if not path.exists():  # evicted (by this or another process): embedded again
+            self.forget(batch_id, everywhere=True)
+            return None
         try:
-            with np.load(path) as batch:
-                vectors = np.asarray(batch["vectors"], dtype=np.float32)
-        except Exception as error:  # noqa: BLE001 - fall back to embedding again
-            logger.warning("Cannot read embedding cache file %s: %s", path, error)
+            _, vectors = read_batch(path, self.dim)
+        except ValueError as error:
+            self.drop(batch_id, path, str(error))
             return None
         self.loaded[batch_id] = vectors
         return vectors
+
+    def drop(self, batch_id: str, path: Path, why: str) -> None:
+        """Delete a bad batch file and forget it; its texts are embedded again."""
+        logger.warning(
+            "Dropping embedding cache file %s (%s); its texts are embedded again.", path, why
+        )
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+        self.forget(batch_id, everywhere=True)
 
     def add(self, batch_id: str, keys: list[bytes], vectors: NDArray[np.float32]) -> None:
         self.loaded[batch_id] = vectors
@@ -139,10 +195,10 @@ class _ModelStore:
         for row, key in enumerate(keys):
             self.where[key] = (batch_id, row)
 
-    def forget(self, batch_id: str) -> None:
-        """Drop a batch from memory; one that exists only in memory leaves the index too."""
+    def forget(self, batch_id: str, *, everywhere: bool = False) -> None:
+        """Drop a batch from memory; one only in memory (or ``everywhere``) leaves the index."""
         self.loaded.pop(batch_id, None)
-        if self.paths.get(batch_id) is None:
+        if everywhere or self.paths.get(batch_id) is None:
             self.paths.pop(batch_id, None)
             self.where = {k: v for k, v in self.where.items() if v[0] != batch_id}
 
@@ -155,6 +211,8 @@ class DocumentCache:
         batch_size: documents embedded per model call and saved per file.
         memory_rows: embeddings kept in memory; least recently used batches go
             first (those on disk are read back when needed).
+        max_bytes: the most the folder's batch files may hold; least recently
+            used files go first (``None``: :func:`cache_max_bytes`).
 
     Example:
         >>> from explorer.models import load_model
@@ -174,18 +232,22 @@ class DocumentCache:
         *,
         batch_size: int = SEARCH_EMBED_BATCH,
         memory_rows: int = SEARCH_MEMORY_ROWS,
+        max_bytes: int | None = None,
     ) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}.")
         self.folder = None if folder is None else Path(folder).expanduser()
         self.batch_size = batch_size
         self.memory_rows = memory_rows
+        self.max_bytes = cache_max_bytes() if max_bytes is None else max_bytes
         #: Documents this cache has run through a model (misses), over its lifetime.
         self.embedded = 0
         #: Why the disk cache is not used, once writing to it failed; else ``None``.
         self.disk_error: str | None = None
         self._stores: dict[tuple[str, int], _ModelStore] = {}
         self._lock = threading.RLock()
+        self._disk_bytes: int | None = None  # the folder's batch files, once counted
+        self._touched: dict[Path, float] = {}
 
     def _store(self, model: Embedder) -> _ModelStore:
         key = (model.name, int(model.dim))
@@ -207,8 +269,9 @@ class DocumentCache:
             store.folder.mkdir(parents=True, exist_ok=True)
             with partial.open("wb") as handle:
                 digests = np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(-1, DIGEST_BYTES)
-                np.savez(handle, keys=digests, vectors=vectors)
+                np.savez(handle, keys=digests, vectors=vectors, checksum=checksum(digests, vectors))
             os.replace(partial, final)  # atomic: a reader never sees half a file
+            size = final.stat().st_size
         except OSError as error:
             self.disk_error = (
                 f"Could not write the embedding cache in {store.folder} ({error}); "
@@ -221,6 +284,58 @@ class DocumentCache:
             return
         store.paths[batch_id] = final
         store.seen_files.add(final.name)
+        self._count_disk(size)
+
+    def _count_disk(self, added: int) -> None:
+        """Add a new file's size to the folder's total; evict the oldest files over the limit."""
+        if self._disk_bytes is None:
+            self._disk_bytes = sum(size for _, size, _ in self._disk_files())
+        else:
+            self._disk_bytes += added
+        if self._disk_bytes > self.max_bytes:
+            self.evict(to_bytes=int(self.max_bytes * _EVICT_TO))
+
+    def _disk_files(self) -> list[tuple[float, int, Path]]:
+        """(last used, size, path) of every batch file in the folder, for every model."""
+        found = []
+        if self.folder is not None and self.folder.is_dir():
+            for path in self.folder.glob(f"*/{_BATCH_GLOB}"):
+                with contextlib.suppress(OSError):
+                    stat = path.stat()
+                    found.append((stat.st_mtime, stat.st_size, path))
+        return found
+
+    def evict(self, *, to_bytes: int) -> int:
+        """Delete the least recently used batch files until the folder holds ``to_bytes``.
+
+        Returns how many were deleted; their texts are embedded again when needed.
+        """
+        with self._lock:
+            files = sorted(self._disk_files())
+            total = sum(size for _, size, _ in files)
+            deleted = 0
+            for _, size, path in files:
+                if total <= to_bytes:
+                    break
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    deleted += 1
+                total -= size
+                self._touched.pop(path, None)
+            self._disk_bytes = total
+        if deleted:
+            logger.info("Embedding cache: deleted %d least recently used files", deleted)
+        return deleted
+
+    def _touch(self, store: _ModelStore, batch_ids: list[str]) -> None:
+        """Mark batch files as just used (their mtime), so eviction takes others first."""
+        now = time.time()
+        for batch_id in batch_ids:
+            path = store.paths.get(batch_id)
+            if path is not None and now - self._touched.get(path, 0.0) > _TOUCH_EVERY_S:
+                self._touched[path] = now
+                with contextlib.suppress(OSError):
+                    os.utime(path)
 
     def _trim(self) -> None:
         """Forget the least recently used batches beyond ``memory_rows``."""
@@ -241,11 +356,16 @@ class DocumentCache:
     ) -> NDArray[np.float32]:
         """Embeddings of ``texts``, one row each, embedding only those not cached.
 
+        The lock is held only to look up and to save each batch, never while
+        the model runs (in the worker process from ``WORKER_MIN_TEXTS`` misses on,
+        when the server enabled it).
+
         Args:
             texts: the documents, in order (repeats are embedded once).
             model: the embedder; its ``encode_uncached`` is used where it has one.
             progress: ``progress(embedded, to_embed)``, see :data:`Progress`;
-                not called when everything is cached.
+                not called when everything is cached. It may raise to stop
+                (between two batches; those saved stay saved).
 
         Returns:
             ``(len(texts), model.dim)`` float32 array.
@@ -258,10 +378,25 @@ class DocumentCache:
             if missing:
                 store.scan()  # what a past run or another process embedded meanwhile
                 missing = self._fill(store, digests, out, only=missing)
-            if missing:
-                self._embed_missing(store, texts, digests, missing, out, model, progress)
+        if missing:
+            self._embed_missing(store, texts, digests, missing, out, model, progress)
+        with self._lock:
             self._trim()
         return out
+
+    def missing_count(self, texts: Sequence[str], *, model: Embedder) -> int:
+        """How many distinct texts of ``texts`` are not cached (what embedding them would cost).
+
+        Example:
+            >>> from explorer.models import load_model
+            >>> DocumentCache(None).missing_count(["a", "b", "a"], model=load_model("toy"))
+            2
+        """
+        digests = {text_digest(t) for t in texts}
+        with self._lock:
+            store = self._store(model)
+            store.scan()
+            return sum(1 for d in digests if d not in store.where)
 
     def _fill(
         self,
@@ -287,6 +422,7 @@ class DocumentCache:
                 missing.extend(positions)
             else:
                 out[positions] = vectors[rows]
+        self._touch(store, list(by_batch))
         return sorted(missing)
 
     def _embed_missing(
@@ -299,13 +435,15 @@ class DocumentCache:
         model: Embedder,
         progress: Progress | None,
     ) -> None:
-        first: dict[bytes, int] = {}
+        positions: dict[bytes, list[int]] = {}
         for i in missing:
-            first.setdefault(digests[i], i)
+            positions.setdefault(digests[i], []).append(i)
         # Longest first, as sentence-transformers sorts inside one call: every
         # batch then holds texts of similar length, so little padding is wasted.
-        order = sorted(first.values(), key=lambda i: -len(model_text(texts[i])))
+        order = sorted((p[0] for p in positions.values()), key=lambda i: -len(model_text(texts[i])))
         encode = getattr(model, "encode_uncached", model.encode)
+        if len(order) >= WORKER_MIN_TEXTS:
+            encode = worker.encoder_for(model.name, dim=int(model.dim)) or encode
         total = len(order)
         if progress is not None:
             progress(0, total)
@@ -315,15 +453,15 @@ class DocumentCache:
                 encode([model_text(texts[i]) for i in chunk]), dtype=np.float32
             ).reshape(len(chunk), model.dim)
             keys = [digests[i] for i in chunk]
+            for row, key in enumerate(keys):
+                out[positions[key]] = vectors[row]
             batch_id = f"batch-{uuid.uuid4().hex}"
-            self._save(store, batch_id, keys, vectors)
-            store.add(batch_id, keys, vectors)
-            self.embedded += len(chunk)
+            with self._lock:
+                self._save(store, batch_id, keys, vectors)
+                store.add(batch_id, keys, vectors)
+                self.embedded += len(chunk)
             if progress is not None:
                 progress(min(start + self.batch_size, total), total)
-        for i in missing:
-            batch_id, row = store.where[digests[i]]
-            out[i] = store.loaded[batch_id][row]
 
     def cached_count(self, model: Embedder) -> int:
         """How many distinct documents ``model`` has embeddings for (memory or disk)."""
