@@ -14,9 +14,9 @@ from typing import TypeVar
 import numpy as np
 import streamlit as st
 
-from explorer.config import GIL_SWITCH_INTERVAL_S
-from explorer.documents.jobs import JobBoard
-from explorer.models import Embedder, load_model
+from explorer.config import GIL_SWITCH_INTERVAL_S, public_demo
+from explorer.documents.jobs import DocumentBudget, JobBoard
+from explorer.models import Embedder, load_model, worker
 from explorer.space.methods import MethodComparison, compare_methods
 from explorer.space.projection import warm_up_umap
 
@@ -26,15 +26,20 @@ T = TypeVar("T")
 def configure_server() -> None:
     """Set the server process up for the app (app.py calls it first, on every run).
 
-    Only the GIL switch interval so far (see :data:`GIL_SWITCH_INTERVAL_S`): a
-    process-wide setting, so it is set by the app, never by importing this module.
+    Large encodes (a corpus) go to the embedding worker process
+    (:mod:`explorer.models.worker`), so the server's threads never run a corpus
+    through the model; and the GIL switch interval (see
+    :data:`GIL_SWITCH_INTERVAL_S`). Both are process-wide, so they are set by
+    the app, never by importing this module.
 
     Example:
         >>> before = sys.getswitchinterval()
-        >>> configure_server(); sys.getswitchinterval()
-        0.0002
-        >>> sys.setswitchinterval(before)
+        >>> configure_server()
+        >>> sys.getswitchinterval() == GIL_SWITCH_INTERVAL_S, worker.enabled()
+        (True, True)
+        >>> sys.setswitchinterval(before); worker.enable(False)
     """
+    worker.enable()
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
 
 
@@ -87,9 +92,18 @@ def job_board() -> JobBoard:
     """The server's background jobs (embedding a corpus, UMAP at scale), shared by sessions.
 
     The same work asked for twice (a rerun, a second visitor with the same
-    corpus) runs once; pages poll a job's progress and show it.
+    corpus) runs once; pages poll a job's progress and show it. On a public
+    demo (``EXPLORER_PUBLIC_DEMO=1``) each session has a budget of new documents.
     """
-    return JobBoard()
+    return JobBoard(budget=DocumentBudget() if public_demo() else None)
+
+
+def session_id() -> str | None:
+    """The visitor's session id (``None`` outside a Streamlit run)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx(suppress_warning=True)
+    return None if context is None else context.session_id
 
 
 def attempt(load: Callable[[], T], *, spinner: str | None = None) -> T | ValueError:

@@ -18,9 +18,10 @@ from explorer.config import METHODS
 from explorer.documents import corpus_view
 from explorer.documents.jobs import CANCELLED, DONE, RUNNING, Report, duration
 from explorer.models import Embedder
+from explorer.models.doc_cache import default_cache
 from explorer.phrases import markdown_escape
 from explorer.space.projection import Projection
-from explorer.ui.cache import job_board
+from explorer.ui.cache import job_board, session_id
 
 #: Session key: the job a Resume or Try again button asked to start again.
 RESUME_KEY = "_job_resume"
@@ -54,20 +55,34 @@ def is_running(key: tuple) -> bool:
 
 
 def run_job(
-    key: tuple, make: Callable[[], Callable[[Report], Any]], *, cancel_label: str, what: str
+    key: tuple,
+    make: Callable[[], Callable[[Report], Any]],
+    *,
+    cancel_label: str,
+    what: str,
+    light: bool = False,
+    cost: Callable[[], int] | None = None,
 ) -> Any:
     """The job for ``key``: its result once done, else ``None`` after showing why.
 
     ``key[0]`` names the job in widget keys (``cancel_embed``, ``resume_embed``).
     A running job shows its progress (and the page goes on); a cancelled or
-    failed one is not restarted until the user asks.
+    failed one is not restarted until the user asks. A job refused (this
+    session runs one already, the queue is full, the demo's budget is spent:
+    ``cost()`` gives the new documents it would embed) shows why. A ``light``
+    job (seconds: PCA) runs outside the limits.
     """
     board = job_board()
     job = board.get(key)
     asked = st.session_state.get(RESUME_KEY) == key
     if job is None or job.state in (RUNNING, DONE) or asked:
         st.session_state.pop(RESUME_KEY, None)
-        job = board.start(key, make(), name=key[0])
+        try:
+            job = start_job(key, make, light=light, cost=cost)
+        except ValueError as error:
+            st.error(markdown_escape(str(error)), icon="⏳")
+            st.button("Try again", key=f"retry_{key[0]}", on_click=_resume, args=(key,), icon="🔁")
+            return None
         job.wait(QUICK_WAIT_S)
     snapshot = job.snapshot()
     if snapshot.state == DONE:
@@ -85,6 +100,27 @@ def run_job(
     return None
 
 
+def start_job(
+    key: tuple,
+    make: Callable[[], Callable[[Report], Any]],
+    *,
+    light: bool = False,
+    cost: Callable[[], int] | None = None,
+) -> Any:
+    """Start (or find) the job for ``key`` for this session, charging the demo's budget.
+
+    Raises:
+        ValueError: refused, saying why (see :meth:`~explorer.documents.jobs.JobBoard.start`).
+    """
+    board, session = job_board(), session_id()
+    found = board.get(key)
+    if found is not None and found.state in (RUNNING, DONE):
+        return found
+    if board.budget is not None and session is not None and cost is not None and not light:
+        board.budget.charge(session, cost())
+    return board.start(key, make(), name=key[0], session=session, light=light)
+
+
 def embedding(texts: Sequence[str], *, model: Embedder, key: Hashable) -> NDArray | None:
     """The texts' vectors, embedded by a background job; ``None`` while it runs or if stopped.
 
@@ -97,6 +133,7 @@ def embedding(texts: Sequence[str], *, model: Embedder, key: Hashable) -> NDArra
         lambda: corpus_view.embedding_job(texts, model=model),
         cancel_label="Cancel embedding",
         what="Embedding",
+        cost=lambda: default_cache().missing_count(texts, model=model),
     )
     if vectors is None:
         st.caption(
@@ -119,6 +156,7 @@ def projection(vectors: NDArray, *, key: Hashable, method: str) -> Projection | 
             lambda name=name: corpus_view.projection_job(vectors, method=name),
             cancel_label=f"Cancel {label}",
             what=label,
+            light=name == "pca",
         )
         if result is not None:
             return result
