@@ -294,9 +294,12 @@ WORKER_MIN_TEXTS = 64
 #: search the rest); longer ones are cut, with a note.
 DOC_MAX_CHARS = 10_000
 #: Largest uncompressed size a parquet's metadata may declare, in bytes, besides rows.
-PARQUET_MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
+PARQUET_MAX_UNCOMPRESSED_BYTES = 1024**3
 #: Rows of a parquet decoded at once (long strings are cut batch by batch).
-PARQUET_BATCH_ROWS = 2_000
+PARQUET_BATCH_ROWS = 1_000
+#: A zip whose files unpack to more than this many times their packed size (and
+#: to over a MB) is refused: text and vectors pack 2-10 times, a zip bomb thousands.
+ZIP_MAX_RATIO = 100
 #: The on-disk embedding cache's size limit, in bytes; the least recently used
 #: batch files go first. The environment variable overrides it.
 CACHE_MAX_BYTES = 4 * 1024**3

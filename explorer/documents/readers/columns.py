@@ -355,7 +355,7 @@ def from_frame(
             f"Column {quote(text_column)} of {label} holds vectors, not text; choose one of "
             f"{', '.join(f'“{c}”' for c in frame.text_columns) or 'the text columns'}."
         )
-    notes: list[str] = []
+    notes: list[str] = list(frame.notes)
     values = _text_values(data[text_column], text_column, notes)
     chosen = distinct(values, limit=max_rows)
     kept = chosen.kept

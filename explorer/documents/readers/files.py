@@ -35,6 +35,7 @@ from explorer.documents.readers.text import (
     SEARCH,
     Limits,
     check_size,
+    corpus_max_bytes,
     decode,
     file_types,
     quote,
@@ -170,7 +171,8 @@ def read_vectors(files: Mapping[str, bytes], *, max_rows: int | None = CORPUS.ma
         )
     names = sorted(files)
     total = sum(len(files[n]) for n in names)
-    fewer = Limits(CORPUS.max_bytes, None, too_big="Upload fewer rows.")
+    most = corpus_max_bytes()
+    fewer = Limits(most, None, too_big="Upload fewer rows.")
     check_size(total, what="The files", limits=fewer, together=True)
     suffixes = {name: suffix(name) for name in names}
     accepted = (*VECTOR_TYPES, ".txt", ".csv", ".parquet")
@@ -179,7 +181,7 @@ def read_vectors(files: Mapping[str, bytes], *, max_rows: int | None = CORPUS.ma
             raise ValueError(
                 f"Cannot read {quote(name)} as vectors: accepted files are {file_types(accepted)}."
             )
-    limits = {"max_rows": None, "max_bytes": CORPUS.max_bytes}
+    limits = {"max_rows": None, "max_bytes": most}
     if ".zip" in suffixes.values() or ".parquet" in suffixes.values():
         if len(files) > 1:
             raise ValueError(
@@ -187,7 +189,7 @@ def read_vectors(files: Mapping[str, bytes], *, max_rows: int | None = CORPUS.ma
             )
         name = names[0]
         if suffixes[name] == ".zip":
-            inner = unzip(quote(name), bytes(files[name]), import_limits(None, CORPUS.max_bytes))
+            inner = unzip(quote(name), bytes(files[name]), import_limits(None, most))
             dataset = read_vectors(inner, max_rows=max_rows)
             return replace(dataset, source=f"{quote(name)} ({dataset.source})")
         frame = read_frame(files[name], name=name)

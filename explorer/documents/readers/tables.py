@@ -17,21 +17,31 @@ import csv
 import io
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from explorer.config import (
+    CORPUS_MAX_ROWS,
+    DOC_MAX_CHARS,
+    MAX_PHRASE_CHARS,
+    PARQUET_BATCH_ROWS,
+    PARQUET_MAX_UNCOMPRESSED_BYTES,
+)
 from explorer.documents.readers.text import (
     CORPUS,
     SEARCH,
     Limits,
     check_bytes,
+    corpus_max_bytes,
     decode,
     file_types,
     is_number,
+    plural,
     quote,
     signature_kind,
+    size_text,
     suffix,
 )
 from explorer.documents.writers import COORD_COLUMNS, METADATA_KEY, TEXT_COLUMN
@@ -84,6 +94,7 @@ class Frame:
         vector_column: the list-valued column of embeddings, if any.
         metadata: this app's parquet metadata (``model``, ``dim``, ``method``,
             ``rows``, ``version``), ``{}`` if none.
+        notes: what reading left out (rows beyond the limit, characters of long cells).
     """
 
     name: str
@@ -93,6 +104,7 @@ class Frame:
     color_columns: tuple[str, ...]
     vector_column: str | None
     metadata: dict = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
 
 def unique_columns(header: Sequence[str]) -> tuple[str, ...]:
@@ -198,14 +210,19 @@ def numbers_where_possible(data: pd.DataFrame, *, skip: Sequence[str] = ()) -> p
     return data
 
 
-def _read_csv(text: str, name: str, delimiter: str) -> pd.DataFrame:
+def _read_csv(data: bytes, name: str, delimiter: str, max_rows: int | None) -> pd.DataFrame:
+    """The rows of a CSV or TSV (already checked to be UTF-8), up to ``max_rows`` + 1 of data.
+
+    Read from the bytes, so no copy of the whole text is made; the row past
+    ``max_rows`` only says that there are more.
+    """
     import pandas as pd
 
     label = quote(name)
     kind = "TSV" if delimiter == "\t" else "CSV"
     try:
         table = pd.read_csv(
-            io.StringIO(text),
+            io.BytesIO(data),
             sep=delimiter,
             header=None,
             dtype=str,
@@ -213,6 +230,8 @@ def _read_csv(text: str, name: str, delimiter: str) -> pd.DataFrame:
             na_filter=False,
             skip_blank_lines=True,
             engine="c",
+            encoding="utf-8-sig",
+            nrows=None if max_rows is None else max_rows + 2,
         )
     except pd.errors.EmptyDataError:
         raise ValueError(
@@ -274,8 +293,17 @@ def _list_cells(column: pa.ChunkedArray) -> pd.Series:
     return pd.Series(cells, dtype=object)
 
 
-def _read_parquet(data: bytes, name: str) -> tuple[pd.DataFrame, dict, list[str]]:
-    """The table, this app's metadata and the names of its numeric list columns."""
+def _read_parquet(
+    data: bytes, name: str, max_rows: int | None
+) -> tuple[pd.DataFrame, dict, list[str], list[str]]:
+    """The table, this app's metadata, its numeric list columns and notes on what was cut.
+
+    With ``max_rows``, the metadata is checked first (an uncompressed size over
+    ``PARQUET_MAX_UNCOMPRESSED_BYTES`` is refused), then rows are decoded
+    ``PARQUET_BATCH_ROWS`` at a time, text cells cut to ``DOC_MAX_CHARS``, and
+    reading stops after ``max_rows`` rows: a tiny file of repeated long strings
+    cannot unpack to gigabytes.
+    """
     import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -288,14 +316,20 @@ def _read_parquet(data: bytes, name: str) -> tuple[pd.DataFrame, dict, list[str]
             f"{label} is not a Parquet file: {what}. Save the table with pandas "
             "(DataFrame.to_parquet) or pyarrow, or upload it as .csv."
         )
+    notes: list[str] = []
     try:
-        table = pq.read_table(pa.BufferReader(data))
+        parquet = pq.ParquetFile(pa.BufferReader(data))
+        if max_rows is None:
+            table = parquet.read()
+        else:
+            _check_parquet_size(parquet.metadata, label)
+            table = _read_batches(data, max_rows, label, notes)
     except (pa.ArrowException, OSError) as error:
         raise ValueError(
             f"{label} cannot be read as Parquet ({error}); it may be cut short or damaged. "
             "Save it again and upload it."
         ) from None
-    metadata = _parquet_metadata(table.schema.metadata)
+    metadata = _parquet_metadata(parquet.schema_arrow.metadata)
     names = list(unique_columns([str(c) for c in table.column_names]))
     if not names:
         raise ValueError(f"{label} has no columns. Upload a table with a column of documents.")
@@ -310,9 +344,98 @@ def _read_parquet(data: bytes, name: str) -> tuple[pd.DataFrame, dict, list[str]
         if _is_numeric_list(column.type):
             columns[column_name] = _list_cells(column)
             list_columns.append(column_name)
+        elif pa.types.is_dictionary(column.type):  # text read as a dictionary: shared strings
+            columns[column_name] = column.to_pandas().astype(object)
         else:
             columns[column_name] = column.to_pandas()
-    return pd.DataFrame(columns), metadata, list_columns
+    return pd.DataFrame(columns), metadata, list_columns, notes
+
+
+def _check_parquet_size(metadata: Any, label: str) -> None:
+    """Refuse a parquet whose metadata declares more than ``PARQUET_MAX_UNCOMPRESSED_BYTES``."""
+    size = sum(
+        metadata.row_group(g).column(c).total_uncompressed_size
+        for g in range(metadata.num_row_groups)
+        for c in range(metadata.num_columns)
+    )
+    if size > PARQUET_MAX_UNCOMPRESSED_BYTES:
+        raise ValueError(
+            f"{label} unpacks to {size_text(size)}; the limit is "
+            f"{size_text(PARQUET_MAX_UNCOMPRESSED_BYTES)}. Upload fewer rows or columns "
+            f"(e.g. its first {CORPUS_MAX_ROWS:,} rows)."
+        )
+
+
+def _read_batches(data: bytes, max_rows: int, label: str, notes: list[str]) -> pa.Table:
+    """The first ``max_rows`` rows, batch by batch, text cells cut to ``DOC_MAX_CHARS``.
+
+    Text columns are read as dictionaries and cut there: 20,000 copies of one
+    long string stay one string, never 20,000.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    schema = pq.ParquetFile(pa.BufferReader(data)).schema_arrow
+    texts = [
+        f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+    ]
+    parquet = pq.ParquetFile(pa.BufferReader(data), read_dictionary=texts)
+    batches, rows, cut = [], 0, 0
+    for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+        batch = batch.slice(0, max_rows - rows)
+        arrays = []
+        for array in batch.columns:
+            if pa.types.is_dictionary(array.type):
+                long = pc.greater(pc.utf8_length(array.dictionary), DOC_MAX_CHARS)
+                count = pc.sum(pc.take(long, array.indices)).as_py() or 0
+                if count:
+                    values = pc.utf8_slice_codeunits(array.dictionary, 0, DOC_MAX_CHARS)
+                    array = pa.DictionaryArray.from_arrays(array.indices, values)
+                    cut += count
+            arrays.append(array)
+        batches.append(pa.RecordBatch.from_arrays(arrays, names=batch.schema.names))
+        rows += batch.num_rows
+        if rows >= max_rows:
+            break
+    total = parquet.metadata.num_rows
+    if total > rows:
+        notes.append(_rows_note(label, total, rows))
+    if cut:
+        notes.append(_cut_note(cut))
+    return pa.Table.from_batches(batches) if batches else schema.empty_table()
+
+
+def _rows_note(label: str, total: int | None, kept: int) -> str:
+    has = f"has {total:,} rows" if total is not None else f"has more than {kept:,} rows"
+    return f"{label} {has}; only the first {kept:,} were read (the limit)."
+
+
+def _cut_note(count: int) -> str:
+    return (
+        f"{plural(count, 'cell')} of text {'was' if count == 1 else 'were'} longer than "
+        f"{DOC_MAX_CHARS:,} characters and {'was' if count == 1 else 'were'} cut to "
+        f"{DOC_MAX_CHARS:,} (the model reads the first {MAX_PHRASE_CHARS:,})."
+    )
+
+
+def _cut_long_cells(data: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """Text cells cut to ``DOC_MAX_CHARS`` characters, with a note counting them."""
+    import pandas as pd
+
+    cut = 0
+    for column in data.columns:
+        values = data[column]
+        if not pd.api.types.is_string_dtype(values):
+            continue
+        long = values.str.len() > DOC_MAX_CHARS
+        count = int(long.sum())
+        if count:
+            data.loc[long, column] = values[long].str.slice(0, DOC_MAX_CHARS)
+            cut += count
+    if cut:
+        notes.append(_cut_note(cut))
+    return data
 
 
 def _parquet_metadata(raw: Mapping[bytes, bytes] | None) -> dict:
@@ -380,7 +503,13 @@ def make_frame(name: str, data: pd.DataFrame, metadata: dict, list_columns: Sequ
     )
 
 
-def read_frame(data: bytes, *, name: str, max_bytes: int | None = CORPUS.max_bytes) -> Frame:
+def read_frame(
+    data: bytes,
+    *,
+    name: str,
+    max_bytes: int | None = CORPUS.max_bytes,
+    max_rows: int | None = CORPUS.max_rows,
+) -> Frame:
     """Read a table of documents: ``.txt``, ``.csv``, ``.tsv`` or ``.parquet``.
 
     A ``.txt`` file holds one document per line (blank lines skipped) in a
@@ -392,7 +521,12 @@ def read_frame(data: bytes, *, name: str, max_bytes: int | None = CORPUS.max_byt
     Args:
         data: the file's bytes.
         name: its name; the suffix says how to read it.
-        max_bytes: the largest file taken (``None``: any size, for the command line).
+        max_bytes: the largest file taken (``None``: any size, for the command
+            line); on a public demo the app's limit is lower (see
+            :func:`~explorer.documents.readers.text.corpus_max_bytes`).
+        max_rows: rows read (the rest is left out, with a note in
+            ``Frame.notes``), and text cells are cut to ``DOC_MAX_CHARS``; ``None``
+            (the default when ``max_bytes`` is ``None``) reads every row whole.
 
     Raises:
         ValueError: unknown suffix, too large, empty, binary, not UTF-8, not
@@ -403,6 +537,8 @@ def read_frame(data: bytes, *, name: str, max_bytes: int | None = CORPUS.max_byt
         ...                    name="r.csv")
         >>> frame.text_guess, frame.text_columns, frame.color_columns
         ('review', ('review',), ('id', 'stars'))
+        >>> read_frame(b"text\\na\\nb\\nc", name="t.csv", max_rows=2).notes
+        ('“t.csv” has more than 2 rows; only the first 2 were read (the limit).',)
     """
     kind = suffix(name)
     if kind not in FRAME_TYPES:
@@ -411,16 +547,43 @@ def read_frame(data: bytes, *, name: str, max_bytes: int | None = CORPUS.max_byt
             "as one of these; vectors (.npy, Projector .tsv, .zip) go with their texts."
         )
     data = bytes(data)
-    limits = CORPUS.with_limits(max_bytes=max_bytes, max_rows=CORPUS.max_rows)
-    check_bytes(data, label=quote(name), limits=limits)
+    if max_bytes is None:
+        max_rows = None  # the command line: no limit at all
+    elif max_bytes == CORPUS.max_bytes:
+        max_bytes = corpus_max_bytes()  # lower on a public demo
+    limits = CORPUS.with_limits(max_bytes=max_bytes, max_rows=max_rows)
+    label = quote(name)
+    check_bytes(data, label=label, limits=limits)
+    notes: list[str] = []
     if kind == ".parquet":
-        table, metadata, list_columns = _read_parquet(data, name)
-        return make_frame(name, table, metadata, list_columns)
-    text = decode(data, name=name, limits=limits)
+        table, metadata, list_columns, notes = _read_parquet(data, name, max_rows)
+        frame = make_frame(name, table, metadata, list_columns)
+        return replace(frame, notes=tuple(notes))
+    head = decode(data, name=name, limits=limits)[:65536]  # checks the whole file, keeps a head
     if kind == ".txt":
-        import pandas as pd
+        table = _read_lines(data, max_rows, label, notes)
+    else:
+        delimiter = "\t" if kind == ".tsv" else _sniff(head).delimiter
+        table = _read_csv(data, name, delimiter, max_rows)
+        if max_rows is not None and len(table) > max_rows:
+            table = table.iloc[:max_rows]
+            notes.append(_rows_note(label, None, max_rows))
+    if max_rows is not None:
+        table = _cut_long_cells(table, notes)
+    return replace(make_frame(name, table, {}, []), notes=tuple(notes))
 
-        lines = [line for line in text.splitlines() if line.strip()]
-        return make_frame(name, pd.DataFrame({TEXT_COLUMN: lines}, dtype=object), {}, [])
-    delimiter = "\t" if kind == ".tsv" else _sniff(text).delimiter
-    return make_frame(name, _read_csv(text, name, delimiter), {}, [])
+
+def _read_lines(data: bytes, max_rows: int | None, label: str, notes: list[str]) -> pd.DataFrame:
+    """A ``.txt`` file's non-blank lines (up to ``max_rows``) as a column "text"."""
+    import pandas as pd
+
+    lines: list[str] = []
+    for raw in io.BytesIO(data.removeprefix(b"\xef\xbb\xbf")):
+        for line in raw.decode("utf-8").splitlines():
+            if not line.strip():
+                continue
+            if max_rows is not None and len(lines) == max_rows:
+                notes.append(_rows_note(label, None, max_rows))
+                return pd.DataFrame({TEXT_COLUMN: lines}, dtype=object)
+            lines.append(line)
+    return pd.DataFrame({TEXT_COLUMN: lines}, dtype=object)

@@ -20,6 +20,7 @@ from explorer.config import (
     LABEL_CHARS,
     SEARCH_MAX_BYTES,
     SEARCH_MAX_DOCS,
+    upload_limit_mb,
 )
 from explorer.phrases import shorten
 
@@ -90,6 +91,16 @@ CORPUS = Limits(
     empty="Upload a .txt file with one document per line, a .csv or .parquet file with a "
     "column of documents, or vectors with their texts.",
 )
+
+
+def corpus_max_bytes() -> int:
+    """The Corpus page's largest file (a zip unpacked): ``CORPUS_MAX_BYTES``, lower on a demo.
+
+    Example:
+        >>> corpus_max_bytes() == CORPUS_MAX_BYTES  # EXPLORER_PUBLIC_DEMO is not set
+        True
+    """
+    return upload_limit_mb() * 1024 * 1024
 
 
 def quote(text: str) -> str:

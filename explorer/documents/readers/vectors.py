@@ -22,6 +22,7 @@ from collections.abc import Mapping
 import numpy as np
 from numpy.typing import NDArray
 
+from explorer.config import ZIP_MAX_RATIO
 from explorer.documents.readers.imported import (
     CONFIGURED,
     Configured,
@@ -38,7 +39,14 @@ from explorer.documents.readers.imported import (
     numbers,
     read_metadata,
 )
-from explorer.documents.readers.text import Limits, check_size, decode, is_number, suffix
+from explorer.documents.readers.text import (
+    Limits,
+    check_size,
+    decode,
+    is_number,
+    size_text,
+    suffix,
+)
 from explorer.documents.writers import (
     METADATA_TSV_FILE,
     PHRASE_COLUMN,
@@ -53,6 +61,8 @@ __all__ = ["CONFIGURED", "IMPORT_SUFFIXES", "Imported", "Metadata"]
 #: File suffixes :func:`read_uploads` accepts.
 IMPORT_SUFFIXES = (".tsv", ".txt", ".npy", ".csv", ".zip")
 _NPY_MAGIC = b"\x93NUMPY"
+#: Unpacked bytes of a zip never refused for their packing ratio.
+_RATIO_FREE_BYTES = 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
@@ -301,6 +311,24 @@ def looks_numeric(data: bytes | str) -> bool:
     return True
 
 
+def check_ratio(name: str, unpacked: int, packed: int) -> None:
+    """Refuse a zip packed over ``ZIP_MAX_RATIO`` times (beyond its first MB): a zip bomb.
+
+    Example:
+        >>> check_ratio("“a.zip”", 50_000_000, 80_000)
+        Traceback (most recent call last):
+        ...
+        ValueError: “a.zip” unpacks to 47.7 MB from 78.1 KB, 625 times its size; zips packed over 100 times are refused (ZIP_MAX_RATIO). Zip the files with ordinary compression, or upload them unzipped.
+    """  # noqa: E501 - a doctest's expected output is one line
+    if unpacked > _RATIO_FREE_BYTES and unpacked > ZIP_MAX_RATIO * max(packed, 1):
+        raise ValueError(
+            f"{name} unpacks to {size_text(unpacked)} from {size_text(packed)}, "
+            f"{unpacked // max(packed, 1):,} times its size; zips packed over "
+            f"{ZIP_MAX_RATIO:,} times are refused (ZIP_MAX_RATIO). Zip the files with "
+            "ordinary compression, or upload them unzipped."
+        )
+
+
 def unzip(name: str, data: bytes, limits: Limits) -> dict[str, bytes]:
     """The files in a zip that a vector reader takes, by name (folders dropped).
 
@@ -325,11 +353,14 @@ def unzip(name: str, data: bytes, limits: Limits) -> dict[str, bytes]:
         ]
         total = sum(info.file_size for info in members)
         check_size(total, what=f"{name} unpacked", limits=limits)
+        check_ratio(name, total, sum(info.compress_size for info in members))
         files: dict[str, bytes] = {}
         budget = max_bytes
         for info in members:
-            with archive.open(info) as member:
-                content = member.read(budget + 1)  # sizes in a zip header can lie
+            with archive.open(info) as member:  # sizes in a zip header can lie: count
+                most = min(budget, ZIP_MAX_RATIO * info.compress_size + _RATIO_FREE_BYTES)
+                content = member.read(most + 1)
+            check_ratio(name, len(content), info.compress_size)
             budget -= len(content)
             check_size(max_bytes - budget, what=f"{name} unpacked", limits=limits)
             files[info.filename.rsplit("/", 1)[-1]] = content
