@@ -69,6 +69,7 @@ bench: dev chromium
 	$(BIN)/python bench/playground.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/ask.py
+	$(BIN)/python bench/clusters.py
 	$(BIN)/python bench/scale.py
 
 # Refit the toy model after editing explorer/data/toy_phrases.csv.

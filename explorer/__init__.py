@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from explorer.config import MAX_PHRASE_CHARS, MAX_PHRASES
 from explorer.documents.chunks import Chunk, chunk
+from explorer.documents.clusters import Clusters, clusters
 from explorer.documents.corpus import Corpus
 from explorer.documents.readers import from_text, load_sample, load_upload
 from explorer.documents.readers.vectors import Imported, read_npy, read_projector, read_uploads
@@ -48,6 +49,7 @@ __all__ = [
     "MAX_PHRASE_CHARS",
     "AxisProjection",
     "Chunk",
+    "Clusters",
     "Comparison",
     "Corpus",
     "Embedder",
@@ -63,6 +65,7 @@ __all__ = [
     "axis_projection",
     "build_search_map",
     "chunk",
+    "clusters",
     "compare_spaces",
     "compare_methods",
     "compute_projection",

@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 
 from explorer.config import (
     CLUSTER_ASSIGN_NEIGHBORS,
+    CLUSTER_ASSIGN_REFERENCE,
     CLUSTER_FIT_SAMPLE,
     CLUSTER_MIN_POINTS,
     CLUSTER_MIN_SHARE,
@@ -35,6 +36,7 @@ from explorer.config import (
     CLUSTER_NOISE_REACH,
     CLUSTER_PCA_DIMS,
     CLUSTER_UMAP_DIMS,
+    CLUSTER_UMAP_EPOCHS,
     UMAP_NEIGHBORS,
 )
 from explorer.space.distances import unit_rows
@@ -56,7 +58,7 @@ NAME_STAGE = "Clusters: naming each cluster by its words"
 #: Words: letters only, two or more (no numbers, no stray punctuation).
 TOKEN_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
 #: Rows compared at once when placing points outside the sample (memory: rows x sample).
-ASSIGN_CHUNK = 4_096
+ASSIGN_CHUNK = 1_024
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,12 +107,20 @@ class Clusters:
 
 def _check(
     vectors: NDArray, texts: Sequence[str], coords: NDArray | None, min_size: int | None
-) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
+) -> tuple[NDArray, NDArray[np.float64] | None]:
     if isinstance(texts, str):
         raise ValueError(
             "texts is one string; give one text per vector row, e.g. ['a cat', 'a dog']."
         )
-    array = np.asarray(vectors, dtype=np.float64)
+    try:
+        array = np.asarray(vectors)
+        if array.dtype != np.float32:  # float32 stays: 100,000 x 384 is 150 MB, not 300
+            array = array.astype(np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"Vectors must be numbers, one row per document; got {type(vectors).__name__} "
+            f"({error}). Pass e.g. model.encode(texts)."
+        ) from None
     if array.ndim != 2:
         raise ValueError(
             f"Expected vectors as a 2-D array (documents, dimensions), got shape "
@@ -153,6 +163,8 @@ def _check(
 
 def _umap(array: NDArray, random_state: int, progress: ClusterProgress | None) -> NDArray:
     """``array`` reduced to ``CLUSTER_UMAP_DIMS`` dimensions with UMAP (seeded)."""
+    from threadpoolctl import threadpool_limits
+
     umap = _import_umap_with_compile_cache()  # heavy: numba code loads or compiles
     n = array.shape[0]
     sink = tqdm_kwds = None
@@ -160,10 +172,20 @@ def _umap(array: NDArray, random_state: int, progress: ClusterProgress | None) -
         progress(0, 0, stage=UMAP_STAGE)
         sink = _TqdmSink(lambda done, total, stage=None: progress(done, total, stage=UMAP_STAGE))
         tqdm_kwds = {"file": sink, "disable": False, "mininterval": 0.5}
+    neighbours = max(2, min(UMAP_NEIGHBORS, n - 1))
+    # Exact neighbours (each point first, as UMAP's own): UMAP's exact search below
+    # 4,096 points calls a Python function per pair (about a minute for 4,000 points).
+    from sklearn.neighbors import NearestNeighbors
+
+    with threadpool_limits(limits=1):
+        found = NearestNeighbors(n_neighbors=neighbours, algorithm="brute").fit(array)
+        distances, indices = found.kneighbors(array)
     reducer = umap.UMAP(
         n_components=CLUSTER_UMAP_DIMS,
-        n_neighbors=max(2, min(UMAP_NEIGHBORS, n - 1)),
+        n_neighbors=neighbours,
+        precomputed_knn=(indices, distances, None),
         min_dist=0.0,  # points packed tight: dense groups for HDBSCAN
+        n_epochs=CLUSTER_UMAP_EPOCHS,
         metric="euclidean",  # on unit rows: the same neighbours as cosine
         random_state=random_state,
         init="spectral" if n > 2 * UMAP_NEIGHBORS else "pca",
@@ -207,32 +229,35 @@ def _hdbscan(points: NDArray, min_size: int, progress: ClusterProgress | None) -
 
 
 def _assign(
-    reduced: NDArray[np.float32],
+    space: NDArray[np.float32],
     sample: NDArray[np.int64],
     sample_labels: NDArray[np.int64],
+    random_state: int,
     progress: ClusterProgress | None,
 ) -> NDArray[np.int64]:
-    """Every point's label: the sample's own, else the vote of its nearest sampled points
-    (ties go to the nearest)."""
-    n = reduced.shape[0]
+    """Every point's label: the sample's own, else the most common among its
+    ``CLUSTER_ASSIGN_NEIGHBORS`` nearest of ``CLUSTER_ASSIGN_REFERENCE`` sampled
+    points (noise counts as a label; a tie goes to the nearer)."""
+    n = space.shape[0]
     labels = np.full(n, -1, dtype=np.int64)
     labels[sample] = sample_labels
     others = np.setdiff1d(np.arange(n), sample)
-    fitted = reduced[sample]
-    squares = (fitted * fitted).sum(axis=1)
-    k = min(CLUSTER_ASSIGN_NEIGHBORS, len(sample))
-    classes = int(sample_labels.max()) + 2  # noise votes too (column 0)
+    chosen = np.random.default_rng(random_state).permutation(len(sample))
+    chosen = np.sort(chosen[:CLUSTER_ASSIGN_REFERENCE])
+    reference, reference_labels = space[sample[chosen]], sample_labels[chosen]
+    squares = (reference * reference).sum(axis=1)
+    k = min(CLUSTER_ASSIGN_NEIGHBORS, len(chosen))
+    weights = 1.0 + 0.01 * np.arange(k, 0, -1)  # nearest first
     for start in range(0, len(others), ASSIGN_CHUNK):
         rows = others[start : start + ASSIGN_CHUNK]
-        # |x - y|^2 without |x|^2, which is the same for one row
-        distance = squares[None, :] - 2.0 * (reduced[rows] @ fitted.T)
+        # |x - y|^2 less |x|^2, which is the same along a row
+        distance = squares[None, :] - 2.0 * (space[rows] @ reference.T)
         nearest = np.argpartition(distance, k - 1, axis=1)[:, :k]
         order = np.take_along_axis(distance, nearest, axis=1).argsort(axis=1, kind="stable")
-        nearest = np.take_along_axis(nearest, order, axis=1)
-        votes = np.zeros((len(rows), classes))
-        weights = 1.0 + 0.1 * (np.arange(k, 0, -1) / k)  # a tie goes to the nearer
-        np.add.at(votes, (np.arange(len(rows))[:, None], sample_labels[nearest] + 1), weights)
-        labels[rows] = votes.argmax(axis=1) - 1
+        votes = reference_labels[np.take_along_axis(nearest, order, axis=1)]
+        # each neighbour's label scores the weights of the neighbours that share it
+        scores = ((votes[:, :, None] == votes[:, None, :]) * weights[None, None, :]).sum(axis=2)
+        labels[rows] = votes[np.arange(len(rows)), scores.argmax(axis=1)]
         if progress is not None:
             progress(start + len(rows), len(others), stage=ASSIGN_STAGE)
     return labels
@@ -304,7 +329,7 @@ def _centres(
 
 
 def _fit_labels(
-    array: NDArray[np.float64],
+    array: NDArray,
     min_size: int | None,
     random_state: int,
     progress: ClusterProgress | None,
@@ -313,36 +338,37 @@ def _fit_labels(
     from threadpoolctl import threadpool_limits
 
     n, dim = array.shape
-    unit = array if dim <= CLUSTER_UMAP_DIMS else unit_rows(array).astype(np.float64)
-    if n <= CLUSTER_FIT_SAMPLE:
-        size = min_size or max(CLUSTER_MIN_SIZE, round(CLUSTER_MIN_SHARE * n))
-        if size > n:
-            raise ValueError(
-                f"min_size={size} is more than the {n:,} points; give at most {n:,} or None."
-            )
-        reduced = unit if dim <= CLUSTER_UMAP_DIMS else _umap(unit, random_state, progress)
-        with threadpool_limits(limits=1):
-            return _hdbscan(reduced, size, progress), n, None
-    # Many points: PCA, then UMAP and HDBSCAN on a seeded sample, then a vote.
-    with threadpool_limits(limits=1):  # two BLAS threads spin-wait on a busy core
-        if dim > CLUSTER_PCA_DIMS:
-            from sklearn.decomposition import PCA
-
-            if progress is not None:
-                progress(0, 0, stage=PCA_STAGE)
-            pca = PCA(n_components=CLUSTER_PCA_DIMS, svd_solver="covariance_eigh")
-            unit = pca.fit_transform(unit)
-        unit = np.ascontiguousarray(unit, dtype=np.float32)
+    sampled = n > CLUSTER_FIT_SAMPLE
+    rows = np.arange(n)
+    if sampled:
         rng = np.random.default_rng(random_state)
-        sample = np.sort(rng.choice(n, size=CLUSTER_FIT_SAMPLE, replace=False))
-    size = min_size or max(CLUSTER_MIN_SIZE, round(CLUSTER_MIN_SHARE * CLUSTER_FIT_SAMPLE))
-    fitted = unit[sample].astype(np.float64)
-    reduced = (
-        fitted if unit.shape[1] <= CLUSTER_UMAP_DIMS else _umap(fitted, random_state, progress)
-    )
+        rows = np.sort(rng.choice(n, size=CLUSTER_FIT_SAMPLE, replace=False))
+    size = min_size or max(CLUSTER_MIN_SIZE, round(CLUSTER_MIN_SHARE * len(rows)))
+    if size > len(rows):
+        raise ValueError(
+            f"min_size={size} is more than the {len(rows):,} points clustered; "
+            f"give at most {len(rows):,}, or None to choose it from the size."
+        )
+    # One BLAS thread: two spin-wait for each other whenever another process holds a core.
     with threadpool_limits(limits=1):
-        sample_labels = _hdbscan(reduced, size, progress)
-        labels = _assign(unit, sample, sample_labels, progress)
+        space = array  # up to CLUSTER_UMAP_DIMS dimensions: clustered as they are
+        if dim > CLUSTER_UMAP_DIMS:
+            space = unit_rows(array)
+            if sampled and dim > CLUSTER_PCA_DIMS:
+                from sklearn.decomposition import PCA
+
+                if progress is not None:
+                    progress(0, 0, stage=PCA_STAGE)
+                pca = PCA(n_components=CLUSTER_PCA_DIMS, svd_solver="covariance_eigh")
+                space = pca.fit(space[rows]).transform(space)
+        fitted = np.asarray(space[rows], dtype=np.float64)
+    reduced = fitted if dim <= CLUSTER_UMAP_DIMS else _umap(fitted, random_state, progress)
+    with threadpool_limits(limits=1):
+        labels = _hdbscan(reduced, size, progress)
+        if not sampled:
+            return labels, n, None
+        space = np.ascontiguousarray(space, dtype=np.float32)
+        labels = _assign(space, rows, labels, random_state, progress)
     notice = (
         f"Clusters were found on a sample of {CLUSTER_FIT_SAMPLE:,} of the {n:,} points; "
         "every other point joined the cluster most of its nearest sampled points are in."
