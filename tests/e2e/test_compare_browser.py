@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e.test_browser import phrase_points
+
 pytestmark = pytest.mark.e2e
 
 #: Per chart: the selected marker's index (size 18) and the nearest-neighbour lines drawn.
@@ -29,7 +31,7 @@ def test_clicking_a_point_on_the_toy_map_highlights_it_on_the_real_map(page, ser
     page.goto(f"{server_url}/compare")
     maps = wait_for_maps(page, "m => m.length === 2 && m[0] && m[1]", timeout=120_000)
     assert [m["selected"] for m in maps] == [-1, -1]
-    toy_points = page.locator(".js-plotly-plot").nth(0).locator(".scatterlayer .trace .points path")
+    toy_points = phrase_points(page, plot=0)
     toy_points.nth(1).click(force=True)
     maps = wait_for_maps(page, "m => m.length === 2 && m.every(s => s && s.selected === 1)")
     assert all(m["nearest"] and all(pair[0] == 1 for pair in m["nearest"]) for m in maps)
