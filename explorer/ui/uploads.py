@@ -3,7 +3,8 @@
 Reading 100,000 rows takes a second or two; a rerun (another widget changed)
 must not read the file again. One session memo per page keeps each step's
 result (the table, then the corpus for each text column), or its
-``ValueError``, until other files are chosen.
+``ValueError``, until other files are chosen. The Corpus page's parsed table is
+dropped once its corpus is built (choosing another column reads the file again).
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ import streamlit as st
 
 from explorer.config import (
     CORPUS_MAX_ROWS,
-    CORPUS_MAX_UPLOAD_MB,
     SEARCH_MAX_BYTES,
     SEARCH_MAX_DOCS,
+    upload_limit_mb,
 )
 from explorer.documents.corpus import Corpus
 from explorer.documents.readers import (
     UPLOAD_TYPES,
+    Frame,
     from_frame,
     from_table,
     is_vectors_file,
@@ -96,15 +98,16 @@ def corpus_upload(memo_key: str, last_key: str) -> Corpus | None:
 
     With no file chosen, the last upload read (kept under ``last_key``) stays.
     """
+    limit_mb = upload_limit_mb()
     files = st.file_uploader(
         f"A table of documents (.txt one per line, .csv, .tsv or .parquet; up to "
         f"{CORPUS_MAX_ROWS:,} rows), or precomputed vectors with their texts (.npy or an "
         f"Embedding Projector TSV plus a texts file, or a zip of them, or a .parquet made by "
-        f"`python -m explorer embed`). Up to {CORPUS_MAX_UPLOAD_MB} MB.",
+        f"`python -m explorer embed`). Up to {limit_mb} MB.",
         type=[suffix.lstrip(".") for suffix in UPLOAD_TYPES],
         accept_multiple_files=True,
         key="corpus_files",
-        max_upload_size=CORPUS_MAX_UPLOAD_MB,
+        max_upload_size=limit_mb,
     )
     if not files:
         last = st.session_state.get(last_key)
@@ -117,16 +120,28 @@ def corpus_upload(memo_key: str, last_key: str) -> Corpus | None:
         everything = {f.name: f.getvalue() for f in files}
         return step(memo, "vectors", lambda: read_vectors(everything), spinner=READING)
     data, name = single.getvalue(), single.name
-    frame = step(memo, "frame", lambda: read_frame(data, name=name), spinner=READING)
-    columns = list(frame.text_columns) or [str(c) for c in frame.data.columns]
+
+    def frame() -> Frame:
+        return step(memo, "frame", lambda: read_frame(data, name=name), spinner=READING)
+
+    if "choices" not in memo:
+        table = frame()
+        memo["choices"] = (
+            list(table.text_columns) or list(map(str, table.data.columns)),
+            table.text_guess,
+        )
+    columns, guess = memo["choices"]
     column = columns[0]
     if len(columns) > 1:
-        column = column_box(columns, frame.text_guess, key=f"corpus_text_column_{single.file_id}")
+        column = column_box(columns, guess, key=f"corpus_text_column_{single.file_id}")
         if column is None:
             st.info("Choose the column that holds the documents.", icon="📄")
             return None
-    pick = lambda: from_frame(frame, text_column=column)  # noqa: E731 - kept in the memo
-    return step(memo, ("column", column), pick, spinner=READING)
+    pick = lambda: from_frame(frame(), text_column=column)  # noqa: E731 - kept in the memo
+    try:
+        return step(memo, ("column", column), pick, spinner=READING)
+    finally:
+        memo.pop("frame", None)  # the parsed table goes once its corpus is built (or failed)
 
 
 def choose_corpus(

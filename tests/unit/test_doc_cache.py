@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from explorer.config import MAX_PHRASE_CHARS, SEARCH_CACHE_DIR, SEARCH_CACHE_DIR_ENV
-from explorer.models.doc_cache import DocumentCache, cache_dir, default_cache, text_digest
+from explorer.models.doc_cache import (
+    DocumentCache,
+    cache_dir,
+    checksum,
+    default_cache,
+    read_batch,
+    text_digest,
+)
 
 
 class FakeEmbedder:
@@ -216,3 +225,130 @@ def test_real_model_vectors_match_a_plain_encode(minilm, tmp_path) -> None:
     assert np.allclose(cached, direct, atol=1e-5)
     assert np.array_equal(cached, from_disk)
     assert np.allclose(np.linalg.norm(cached, axis=1), 1.0, atol=1e-5)
+
+
+# --- Poisoned files, the size limit, locking per batch (issue 16) ---
+
+
+def _poison(path: Path, *, keep_checksum: bool, dim: int | None = None) -> None:
+    """Rewrite a batch file as a well-formed npz: a changed value under the old checksum,
+    or NaN (or another width) under a matching checksum."""
+    with np.load(path) as batch:
+        keys, vectors, stored = batch["keys"], batch["vectors"], batch["checksum"]
+    bad = vectors.copy() if dim is None else np.zeros((len(keys), dim), dtype=np.float32)
+    bad[0, 0] = 0.5 if keep_checksum else np.nan  # finite but changed, or NaN
+    written = stored if keep_checksum else checksum(keys, bad)
+    with path.open("wb") as handle:
+        np.savez(handle, keys=keys, vectors=bad, checksum=written)
+
+
+@pytest.mark.parametrize(
+    ("keep_checksum", "dim", "why"),
+    [
+        (True, None, "a missing or wrong checksum"),
+        (False, None, "vectors holding NaN or infinite values"),
+        (False, 5, "vectors of shape (5, 5), expected width 8"),
+    ],
+)
+def test_a_poisoned_file_is_dropped_with_a_warning_and_recomputed(
+    tmp_path, caplog, keep_checksum, dim, why
+) -> None:
+    model = FakeEmbedder()
+    DocumentCache(tmp_path / "c").embed(docs(5), model=model)
+    (path,) = (tmp_path / "c").glob("*/batch-*.npz")
+    _poison(path, keep_checksum=keep_checksum, dim=dim)
+    fresh = FakeEmbedder()
+    with caplog.at_level("WARNING", logger="explorer.models.doc_cache"):
+        vectors = DocumentCache(tmp_path / "c").embed(docs(5), model=fresh)
+    assert np.array_equal(vectors, np.stack([fresh.vector(t) for t in docs(5)]))
+    assert len(fresh.embedded) == 5
+    assert not path.exists()  # dropped; a new, good file replaces it
+    assert [r.getMessage() for r in caplog.records] == [
+        f"Dropping embedding cache file {path} ({why}); its texts are embedded again."
+    ]
+    _, again = read_batch(next((tmp_path / "c").glob("*/batch-*.npz")), 8)
+    assert np.isfinite(again).all()
+
+
+def test_a_file_without_a_checksum_is_recomputed(tmp_path) -> None:
+    DocumentCache(tmp_path / "c").embed(docs(3), model=FakeEmbedder())
+    (path,) = (tmp_path / "c").glob("*/batch-*.npz")
+    with np.load(path) as batch:
+        keys, vectors = batch["keys"], batch["vectors"]
+    with path.open("wb") as handle:
+        np.savez(handle, keys=keys, vectors=vectors)  # the format before checksums
+    with pytest.raises(ValueError, match="a missing or wrong checksum"):
+        read_batch(path, 8)
+    fresh = FakeEmbedder()
+    DocumentCache(tmp_path / "c").embed(docs(3), model=fresh)
+    assert len(fresh.embedded) == 3
+
+
+def test_the_disk_cache_keeps_under_its_limit_evicting_the_least_recently_used(
+    tmp_path, monkeypatch
+) -> None:
+    import explorer.models.doc_cache as doc_cache
+
+    monkeypatch.setattr(doc_cache, "_TOUCH_EVERY_S", 0.0)
+    model = FakeEmbedder()
+    probe = DocumentCache(tmp_path / "probe", batch_size=10)
+    probe.embed(docs(10, "probe"), model=model)
+    (one,) = (tmp_path / "probe").glob("*/batch-*.npz")
+    size = one.stat().st_size
+    cache = DocumentCache(tmp_path / "c", batch_size=10, max_bytes=int(size * 3.5))
+    for tag in ("a", "b", "c"):
+        cache.embed(docs(10, tag), model=model)
+    files = sorted((tmp_path / "c").glob("*/batch-*.npz"), key=lambda p: p.stat().st_mtime)
+    first = files[0]
+    import os
+    import time as clock
+
+    old = clock.time() - 1000
+    for age, path in enumerate(files):
+        os.utime(path, (old + age, old + age))
+    cache._stores.clear()  # forget the memory copies: reads come from disk
+    cache._touched.clear()
+    cache.embed(docs(10, "a"), model=model)  # "a" is used again: now the most recent
+    assert first.exists()
+    cache.embed(docs(10, "d"), model=model)  # over 3.5 files: down to 90%, the oldest go
+    left = list((tmp_path / "c").glob("*/batch-*.npz"))
+    assert sum(p.stat().st_size for p in left) <= size * 3.5 * 0.9
+    assert first in left and files[1] not in left  # "b" was least recently used
+    again = FakeEmbedder()
+    cache._stores.clear()
+    cache.embed(docs(10, "b"), model=again)  # evicted: embedded again
+    assert len(again.embedded) == 10
+
+
+def test_the_size_limit_comes_from_the_environment(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("EXPLORER_CACHE_MAX_BYTES", "12345")
+    assert DocumentCache(tmp_path).max_bytes == 12345
+
+
+class SlowEmbedder(FakeEmbedder):
+    """Blocks in its model call until told to go on."""
+
+    def __init__(self) -> None:
+        super().__init__(name="slow")
+        self.inside = threading.Event()
+        self.go_on = threading.Event()
+
+    def encode_uncached(self, texts: list[str]) -> np.ndarray:
+        self.inside.set()
+        self.go_on.wait(20)
+        return super().encode_uncached(texts)
+
+
+def test_a_small_embedding_is_never_stuck_behind_a_big_one(tmp_path) -> None:
+    cache = DocumentCache(tmp_path / "c", batch_size=50)
+    slow = SlowEmbedder()
+    big = threading.Thread(target=cache.embed, args=(docs(500, "big"),), kwargs={"model": slow})
+    big.start()
+    assert slow.inside.wait(10)  # the big corpus is inside its first model call
+    started = time.monotonic()
+    small = cache.embed(docs(20, "small"), model=FakeEmbedder())
+    assert time.monotonic() - started < 2.0
+    assert small.shape == (20, 8)
+    slow.go_on.set()
+    big.join(20)
+    assert len(slow.embedded) == 500
