@@ -1,0 +1,62 @@
+"""The embedding worker process: big encodes leave the server process, with the same vectors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from explorer.config import WORKER_MIN_TEXTS
+from explorer.models import load_model, worker
+from explorer.models.doc_cache import DocumentCache
+
+
+class Counting:
+    """The real model, counting the texts it encodes in this process."""
+
+    def __init__(self, model) -> None:
+        self.model = model
+        self.name, self.dim = model.name, model.dim
+        self.axis_titles = None
+        self.texts_here = 0
+
+    def encode_uncached(self, texts: list[str]) -> np.ndarray:
+        self.texts_here += len(texts)
+        return self.model.encode_uncached(texts)
+
+    encode = encode_uncached
+
+
+@pytest.fixture
+def enabled():
+    worker.enable()
+    yield
+    worker.enable(False)
+
+
+@pytest.mark.slow
+def test_a_corpus_is_embedded_in_the_worker_with_the_same_vectors(tmp_path, enabled) -> None:
+    model = Counting(load_model("minilm"))
+    texts = [f"review number {i}: the kettle {'boils fast' * (i % 3)}" for i in range(100)]
+    cache = DocumentCache(tmp_path, batch_size=40)
+    seen: list[tuple[int, int]] = []
+    vectors = cache.embed(texts, model=model, progress=lambda d, t: seen.append((d, t)))
+    assert model.texts_here == 0  # every batch ran in the worker
+    assert seen == [(0, 100), (40, 100), (80, 100), (100, 100)]
+    here = model.model.encode_uncached(texts)
+    assert np.allclose(vectors, here, atol=1e-5)
+    assert len(list(tmp_path.glob("*/batch-*.npz"))) == 3  # saved by the server process
+    few = [f"a new phrase {i}" for i in range(WORKER_MIN_TEXTS - 1)]
+    cache.embed(few, model=model)
+    assert model.texts_here == WORKER_MIN_TEXTS - 1  # a few phrases stay in-process
+
+
+def test_the_worker_serves_only_when_enabled_and_only_models_it_can_load() -> None:
+    assert not worker.serves("minilm", dim=384)
+    worker.enable()
+    try:
+        assert worker.serves("minilm", dim=384)
+        assert not worker.serves("minilm", dim=2)
+        assert worker.encoder_for("toy", dim=2) is None
+    finally:
+        worker.enable(False)
+    assert not worker.enabled()
