@@ -210,6 +210,14 @@ CORPUS_NOTE_ROWS = 5
 #: Longest note about a corpus, in characters: an import's list of merged
 #: duplicates can name thousands of texts, so it is cut.
 CORPUS_NOTE_CHARS = 400
+#: Rows of a box or lasso selection a link carries (the first ones; a note says so).
+CORPUS_LINK_ROWS = 100
+#: Selected documents the page's table lists (the download has them all).
+CORPUS_TABLE_ROWS = 2_000
+#: A column with more distinct values than this is not offered as a category filter.
+CORPUS_FILTER_CHOICES = 500
+#: Grid cells along each axis of the corpus map's density contours.
+CORPUS_DENSITY_BINS = 60
 #: `project` on a folder of shards (written by `embed --engine ray`): PCA is fitted
 #: on a seeded sample of this many rows, then applied to every shard.
 SHARDS_PCA_SAMPLE = 100_000

@@ -38,10 +38,10 @@ PCA_COVARIANCE_MIN_ROWS = 5_000
 
 @dataclass(frozen=True)
 class Projection:
-    """2-D coordinates and how they were made.
+    """2-D (or 3-D) coordinates and how they were made.
 
     Attributes:
-        coords: ``(n, 2)`` float64 coordinates.
+        coords: ``(n, 2)`` float64 coordinates (``(n, 3)`` when asked for 3-D).
         method: the method actually used (``"pca"``, ``"umap"``, ``"tsne"``,
             or ``"identity"`` for input that was already 2-D).
         axis_titles: titles for the x and y axes, e.g. ``"PC1 (31% of variance)"``.
@@ -55,8 +55,8 @@ class Projection:
 
     coords: NDArray[np.float64]
     method: str
-    axis_titles: tuple[str, str]
-    explained_variance: tuple[float, float] | None = None
+    axis_titles: tuple[str, ...]
+    explained_variance: tuple[float, ...] | None = None
     notice: str | None = None
     mean: NDArray[np.float64] | None = None
     components: NDArray[np.float64] | None = None
@@ -102,15 +102,17 @@ def _check(vectors: NDArray, method: str, metric: str) -> NDArray[np.float64]:
     return array
 
 
-def _pca(array: NDArray[np.float64], notice: str | None = None) -> Projection:
+def _pca(array: NDArray[np.float64], notice: str | None = None, components: int = 2) -> Projection:
     n, dim = array.shape
+    k = components
+    names = tuple(f"PC{i + 1}" for i in range(k))
     mean = array.mean(axis=0)
-    no_axes = np.zeros((2, dim))  # a degenerate map puts every vector at the origin
+    no_axes = np.zeros((k, dim))  # a degenerate map puts every vector at the origin
     if n == 1:
         return Projection(
-            coords=np.zeros((1, 2)),
+            coords=np.zeros((1, k)),
             method="pca",
-            axis_titles=("PC1", "PC2"),
+            axis_titles=names,
             notice=notice
             or "One phrase sits at the origin: add a second phrase to see a distance.",
             mean=mean,
@@ -121,22 +123,22 @@ def _pca(array: NDArray[np.float64], notice: str | None = None) -> Projection:
         # for one matrix product (about 1 s for 100,000 x 384, where the SVD of
         # the data took 50 s), and no centred copy of the data is made.
         scatter = array.T @ array - n * np.outer(mean, mean)
-        variance, components = np.linalg.eigh(scatter)
-        variance, components = np.clip(variance[::-1], 0.0, None), components[:, ::-1].T
+        variance, axes_found = np.linalg.eigh(scatter)
+        variance, axes_found = np.clip(variance[::-1], 0.0, None), axes_found[:, ::-1].T
     else:
-        _, singular, components = np.linalg.svd(array - mean, full_matrices=False)
+        _, singular, axes_found = np.linalg.svd(array - mean, full_matrices=False)
         variance = singular**2
     total = float(variance.sum())
     if total <= 1e-12:
         return Projection(
-            coords=np.zeros((n, 2)),
+            coords=np.zeros((n, k)),
             method="pca",
-            axis_titles=("PC1", "PC2"),
+            axis_titles=names,
             notice="All phrases have the same vector, so they sit on one point.",
             mean=mean,
             components=no_axes,
         )
-    components = components[:2]
+    components = axes_found[:k]
     # SVD's signs are arbitrary: make each axis's largest loading positive so a
     # picture never flips between runs or machines.
     signs = np.sign(components[np.arange(len(components)), np.abs(components).argmax(axis=1)])
@@ -145,16 +147,13 @@ def _pca(array: NDArray[np.float64], notice: str | None = None) -> Projection:
     axes = no_axes.copy()
     axes[: len(components)] = components
     coords = array @ axes.T - mean @ axes.T
-    shares = [float(v / total) for v in variance[:2]] + [0.0] * (2 - len(components))
-    titles = (
-        f"PC1 ({shares[0]:.0%} of variance)",
-        f"PC2 ({shares[1]:.0%} of variance)",
-    )
+    shares = [float(v / total) for v in variance[:k]] + [0.0] * (k - len(components))
+    titles = tuple(f"{name} ({share:.0%} of variance)" for name, share in zip(names, shares))
     return Projection(
         coords=coords,
         method="pca",
         axis_titles=titles,
-        explained_variance=(shares[0], shares[1]),
+        explained_variance=tuple(shares),
         notice=notice,
         mean=mean,
         components=axes,
@@ -242,6 +241,7 @@ def _umap(
     metric: str,
     random_state: int,
     progress: ProjectionProgress | None = None,
+    components: int = 2,
 ) -> NDArray[np.float64]:
     umap = _import_umap_with_compile_cache()  # heavy: numba code loads or compiles
 
@@ -253,7 +253,7 @@ def _umap(
         sink = _TqdmSink(progress)
         tqdm_kwds = {"file": sink, "disable": False, "mininterval": 0.5}
     reducer = umap.UMAP(
-        n_components=2,
+        n_components=components,
         n_neighbors=max(2, min(UMAP_NEIGHBORS, n - 1)),
         metric=metric,
         random_state=random_state,
@@ -271,7 +271,9 @@ def _umap(
     return coords
 
 
-def _tsne(array: NDArray[np.float64], metric: str, random_state: int) -> NDArray[np.float64]:
+def _tsne(
+    array: NDArray[np.float64], metric: str, random_state: int, components: int = 2
+) -> NDArray[np.float64]:
     from sklearn.manifold import TSNE
 
     n = array.shape[0]
@@ -279,7 +281,7 @@ def _tsne(array: NDArray[np.float64], metric: str, random_state: int) -> NDArray
     # a few neighbours in view on small inputs.
     perplexity = float(min(TSNE_PERPLEXITY, max(1.0, (n - 1) / 3)))
     tsne = TSNE(
-        n_components=2,
+        n_components=components,
         perplexity=perplexity,
         metric=metric,
         init="pca",
@@ -302,8 +304,9 @@ def compute_projection(
     metric: str = "euclidean",
     random_state: int = 0,
     progress: ProjectionProgress | None = None,
+    n_components: int = 2,
 ) -> Projection:
-    """Project vectors to 2-D and say how.
+    """Project vectors to 2-D (or 3-D) and say how.
 
     Args:
         vectors: ``(n, d)`` array, one row per phrase.
@@ -315,6 +318,7 @@ def compute_projection(
             runs (its epochs; ``total`` 0 while it finds neighbours), for a
             progress bar on large inputs. What it raises during the epochs is
             raised when UMAP returns (UMAP itself cannot be interrupted).
+        n_components: 2, or 3 for a 3-D view (same seed, same picture).
 
     Returns:
         A :class:`Projection`. 2-D input comes back unchanged.
@@ -327,19 +331,24 @@ def compute_projection(
         (3, 2)
         >>> compute_projection(np.eye(3), method="umap").notice
         'UMAP needs at least 4 phrases, got 3; showing PCA instead. Add phrases to use UMAP.'
+        >>> compute_projection(np.eye(4), n_components=3).coords.shape
+        (4, 3)
     """
     array = _check(vectors, method, metric)
     n, dim = array.shape
-    if dim == 2:
+    k = n_components
+    if k not in (2, 3):
+        raise ValueError(f"n_components must be 2 or 3, got {k!r}.")
+    if dim == k:
         return Projection(
             coords=array.copy(),
             method="identity",
-            axis_titles=("x", "y"),
-            mean=np.zeros(2),
-            components=np.eye(2),
+            axis_titles=("x", "y", "z")[:k],
+            mean=np.zeros(k),
+            components=np.eye(k),
         )
-    if dim < 2:
-        raise ValueError(f"Vectors must have at least 2 dimensions, got {dim}.")
+    if dim < k:
+        raise ValueError(f"Vectors must have at least {k} dimensions for {k}-D, got {dim}.")
     if method == "pca" or n == 1:
         from threadpoolctl import threadpool_limits
 
@@ -347,19 +356,20 @@ def compute_projection(
         # process holds a core (1,000 x 384 took 7.5 s instead of 0.17 s;
         # 100,000 x 384 3.2 s instead of 0.9 s, with the other core busy).
         with threadpool_limits(limits=1):
-            return _pca(array)
+            return _pca(array, components=k)
     minimum = UMAP_MIN_POINTS if method == "umap" else TSNE_MIN_POINTS
     label = METHODS[method]
     if n < minimum:
         notice = _fallback_notice(label, minimum, n)
         logger.info(notice)
-        return _pca(array, notice)
+        return _pca(array, notice, components=k)
     if method == "umap":
         with _umap_lock:
-            coords = _umap(array, metric, random_state, progress)
+            coords = _umap(array, metric, random_state, progress, components=k)
     else:
-        coords = _tsne(array, metric, random_state)
-    return Projection(coords=coords, method=method, axis_titles=(f"{label} 1", f"{label} 2"))
+        coords = _tsne(array, metric, random_state, components=k)
+    titles = tuple(f"{label} {i + 1}" for i in range(k))
+    return Projection(coords=coords, method=method, axis_titles=titles)
 
 
 def project(

@@ -31,9 +31,9 @@ from explorer.documents.readers import (
     load_upload,
     read_frame,
     read_table,
-    read_vectors,
 )
 from explorer.documents.readers.files import SEARCH_UPLOAD_TYPES
+from explorer.documents.shard_upload import read_uploaded
 from explorer.phrases import markdown_escape
 from explorer.ui.cache import attempt, unwrap
 
@@ -118,7 +118,7 @@ def corpus_upload(memo_key: str, last_key: str) -> Corpus | None:
     single = files[0] if len(files) == 1 else None
     if single is None or is_vectors_file(single.name, single.getvalue()):
         everything = {f.name: f.getvalue() for f in files}
-        return step(memo, "vectors", lambda: read_vectors(everything), spinner=READING)
+        return step(memo, "vectors", lambda: read_uploaded(everything), spinner=READING)
     data, name = single.getvalue(), single.name
 
     def frame() -> Frame:
