@@ -240,3 +240,57 @@ def test_cluster_words_prefer_words_rare_elsewhere_and_drop_stop_words():
     # noise (-1) names no cluster but makes its words less distinctive
     labels = np.array([0, 0, -1, -1, 0])
     assert cluster_words([*texts, "car car cat"], labels, words=1) == (("cat",),)
+
+
+def test_cluster_names_on_the_map_never_overlap_and_the_rest_go_to_the_hover():
+    from explorer.figures.clusters import NAMES_TRACE, hidden_note, names_trace, shown_names
+    from explorer.figures.labels import PlotArea, TextLayout, point_label_box, text_size
+
+    count = 12
+    labels = np.repeat(np.arange(count), 5)
+    # all twelve centres within a few pixels: at most the eight spots around them are free
+    centres = np.column_stack([np.linspace(0, 0.02, count), np.zeros(count)])
+    found = explorer.Clusters(
+        labels=labels,
+        words=tuple((f"topic{i}", "words") for i in range(count)),
+        names=tuple(f"topic{i}, words & more" for i in range(count)),
+        sizes=(5,) * count,
+        centres=centres,
+        centre_rows=tuple(range(0, 60, 5)),
+        fitted=60,
+    )
+    layout = TextLayout((-1, 1), (-1, 1), PlotArea(400, 300))
+    trace = names_trace(found, layout)
+    assert trace.name == NAMES_TRACE and list(trace.customdata) == list(range(count))
+    assert trace.text[0] == "<b>topic0, words &amp; more</b>"
+    assert trace.hovertext[3] == "<b>Cluster 4</b>: topic3, words &amp; more<br>5 documents"
+    shown = shown_names(trace)
+    assert 0 < len(shown) < count and shown[0] == 0  # the largest first
+    pixels = layout.px(centres)
+    boxes = [
+        point_label_box(
+            trace.textposition[i], *pixels[i], *text_size(trace.text[i], font_size=13),
+            marker_size=8,
+        )
+        for i in shown
+    ]  # fmt: skip
+    for a in range(len(boxes)):
+        for b in range(a + 1, len(boxes)):
+            dx = min(boxes[a][2], boxes[b][2]) - max(boxes[a][0], boxes[b][0])
+            dy = min(boxes[a][3], boxes[b][3]) - max(boxes[a][1], boxes[b][1])
+            assert dx <= 0.5 or dy <= 0.5, (shown[a], shown[b])
+    hidden = count - len(shown)
+    assert hidden_note(found, len(shown)) == (
+        f"{hidden} of 12 cluster names are not drawn: no free room beside their centre. "
+        "Hover the diamonds or see the list of clusters."
+    )
+    assert hidden_note(found, count) is None
+
+
+def test_names_need_centres_on_a_map():
+    from explorer.figures.clusters import names_trace
+    from explorer.figures.labels import PlotArea, TextLayout
+
+    vectors, texts = blobs(dim=3)
+    with pytest.raises(ValueError, match=r"^These clusters have no centres on a map; call"):
+        names_trace(explorer.clusters(vectors, texts), TextLayout((0, 1), (0, 1), PlotArea(9, 9)))
