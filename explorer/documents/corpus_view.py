@@ -25,7 +25,7 @@ from explorer.config import CORPUS_NEIGHBORS, CORPUS_TSNE_MAX, METHODS, MODEL_TI
 from explorer.documents.corpus import TOPIC_COLUMNS, Corpus, query_refusal
 from explorer.documents.embed import embed_texts
 from explorer.documents.jobs import Report
-from explorer.documents.search import Hit, SearchIndex
+from explorer.documents.search import Hit, SearchIndex, shared_words
 from explorer.models import Embedder
 from explorer.models.doc_cache import DocumentCache
 from explorer.phrases import escape, shorten
@@ -114,22 +114,38 @@ def tsne_refusal(method: str, count: int) -> str | None:
 
 
 def projection_job(
-    vectors: NDArray, *, method: str, metric: str = "cosine", random_state: int = 0
+    vectors: NDArray,
+    *,
+    method: str,
+    metric: str = "cosine",
+    random_state: int = 0,
+    n_components: int = 2,
 ) -> Callable[[Report], Projection]:
-    """A job function projecting ``vectors`` with UMAP or t-SNE, reporting UMAP's epochs."""
+    """A job function projecting ``vectors`` with UMAP or t-SNE (to 2-D, or 3-D),
+    reporting UMAP's epochs."""
     label = METHODS.get(method, method)
 
     def run(report: Report) -> Projection:
         report(0, 0, stage=f"{label} on {len(vectors):,} points")
         return compute_projection(
-            vectors, method=method, metric=metric, random_state=random_state, progress=report
+            vectors,
+            method=method,
+            metric=metric,
+            random_state=random_state,
+            progress=report,
+            n_components=n_components,
         )
 
     return run
 
 
 def nearest_rows(
-    vectors: NDArray, index: int, *, k: int = CORPUS_NEIGHBORS, normalized: bool = False
+    vectors: NDArray,
+    index: int,
+    *,
+    k: int = CORPUS_NEIGHBORS,
+    normalized: bool = False,
+    mask: NDArray[np.bool_] | None = None,
 ) -> list[Neighbour]:
     """The ``k`` rows nearest to row ``index`` by cosine distance in the vectors' full space.
 
@@ -139,14 +155,24 @@ def nearest_rows(
         k: how many (fewer when the corpus is smaller).
         normalized: the rows are already unit length (``SearchIndex.vectors``),
             which saves a pass over 100,000 rows.
+        mask: only rows where it is true are neighbours (a filter), if given.
 
     Ties keep row order.
+
+    Example:
+        >>> vectors = np.array([[1, 0], [0.9, 0.1], [0, 1]], dtype=np.float32)
+        >>> [n.index for n in nearest_rows(vectors, 0, mask=np.array([True, False, True]))]
+        [2]
     """
     unit = np.asarray(vectors, dtype=np.float32) if normalized else unit_rows(vectors)
     query = unit[index]
     similarity = np.einsum("ij,j->i", unit, query)
     similarity[index] = -np.inf
-    k = max(0, min(k, len(unit) - 1))
+    candidates = len(unit) - 1
+    if mask is not None:
+        similarity[~np.asarray(mask, dtype=bool)] = -np.inf
+        candidates = int(np.isfinite(similarity).sum())
+    k = max(0, min(k, candidates))
     if k == 0:
         return []
     top = np.argpartition(-similarity, k - 1)[:k]
@@ -170,7 +196,13 @@ class CorpusSearch:
 
 
 def search_corpus(
-    index: SearchIndex, query: str, *, k: int, semantic: bool, why_not: str | None = None
+    index: SearchIndex,
+    query: str,
+    *,
+    k: int,
+    semantic: bool,
+    why_not: str | None = None,
+    mask: NDArray[np.bool_] | None = None,
 ) -> CorpusSearch:
     """Search the corpus by meaning when its vectors' model is at hand, else by keywords.
 
@@ -180,17 +212,34 @@ def search_corpus(
         k: hits to return.
         semantic: whether ``index.model`` made the corpus's vectors.
         why_not: the note to show when ``semantic`` is false.
+        mask: only rows where it is true are searched (a filter), if given.
     """
     if semantic:
-        hits = index.semantic(query, k=k)
-        return CorpusSearch(
-            tuple(hits), f"by meaning (cosine similarity, {model_title(index.model.name)})"
-        )
-    return CorpusSearch(tuple(index.keyword(query, k=k)), "by keywords (TF-IDF)", why_not)
+        how = f"by meaning (cosine similarity, {model_title(index.model.name)})"
+        if mask is None:
+            return CorpusSearch(tuple(index.semantic(query, k=k)), how)
+        scores = index.similarities(index.query_vector(query))
+        kept = np.flatnonzero(mask)
+        top = kept[np.lexsort((kept, -scores[kept]))][:k]
+        hits = [
+            Hit(int(i), index.texts[i], float(scores[i]), shared_words(query, index.texts[i]))
+            for i in top
+        ]
+        return CorpusSearch(tuple(hits), how)
+    found = index.keyword(query, k=k if mask is None else len(index.texts))
+    if mask is not None:
+        found = [hit for hit in found if mask[hit.index]][:k]
+    return CorpusSearch(tuple(found), "by keywords (TF-IDF)", why_not)
 
 
 def search_within(
-    index: SearchIndex, corpus: Corpus, query: str, *, k: int, model: Callable[[], Embedder]
+    index: SearchIndex,
+    corpus: Corpus,
+    query: str,
+    *,
+    k: int,
+    model: Callable[[], Embedder],
+    mask: NDArray[np.bool_] | None = None,
 ) -> CorpusSearch | None:
     """Search the corpus for ``query`` (``None`` for a blank one), by meaning when possible.
 
@@ -205,7 +254,8 @@ def search_within(
         query_model = model()
         note = semantic_note(corpus, query_model)
         index.model = None if note else query_model
-    return search_corpus(index, query, k=k, semantic=index.model is not None, why_not=note)
+    semantic = index.model is not None
+    return search_corpus(index, query, k=k, semantic=semantic, why_not=note, mask=mask)
 
 
 # --- What the page shows ------------------------------------------------------------

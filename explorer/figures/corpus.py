@@ -27,7 +27,9 @@ from explorer.config import (
     CORPUS_WEBGL_MIN,
     LABEL_CHARS,
 )
+from explorer.documents.clusters import Clusters
 from explorer.documents.corpus_view import Neighbour
+from explorer.figures.clusters import names_trace
 from explorer.figures.coloring import MISSING as MISSING
 from explorer.figures.coloring import OTHER as OTHER
 from explorer.figures.coloring import Coloring as Coloring
@@ -54,6 +56,9 @@ LINES_TRACE = "neighbour lines"
 BASE_COLOR = "#6b8fb3"
 #: Colour scale for a numeric column.
 NUMBER_SCALE = "Viridis"
+#: Points a filter leaves out: one grey, faint trace under the others.
+FADED_TRACE = "filtered out"
+FADED_COLOR, FADED_OPACITY = "#c4c4c4", 0.2
 #: The map's plotting area at its narrowest (the page's width in a 1280 px
 #: window, less a legend), and its top and bottom margins, px.
 CORPUS_PLOT_WIDTH = 600
@@ -180,15 +185,30 @@ def _document_labels(layout: TextLayout, coords: NDArray, texts: Sequence[str]) 
 
 
 def _corpus_traces(
-    coords: NDArray[np.float32], texts: Sequence[str], color: Coloring | None, labels: Labels | None
+    coords: NDArray[np.float32],
+    texts: Sequence[str],
+    color: Coloring | None,
+    labels: Labels | None,
+    kept: NDArray[np.bool_] | None = None,
 ) -> list[go.Scatter | go.Scattergl]:
     n = len(texts)
     webgl = n >= CORPUS_WEBGL_MIN
     size = point_size(n)
     opacity = 0.55 if n > 2_000 else 0.8
-    everyone = np.arange(n, dtype=np.int64)
+    keep = np.ones(n, dtype=bool) if kept is None else np.asarray(kept, dtype=bool)
+    everyone = np.flatnonzero(keep).astype(np.int64)
+    faded = []
+    if not keep.all():
+        faded = [
+            _points(
+                coords, np.flatnonzero(~keep).astype(np.int64), hover_texts(texts),
+                name=FADED_TRACE, labels=None, webgl=webgl, showlegend=False,
+                marker={"size": size, "color": FADED_COLOR, "opacity": FADED_OPACITY},
+                hovertemplate="<b>filtered out</b> · " + ROW_HOVER,
+            )
+        ]  # fmt: skip
     if color is None:
-        return [
+        return faded + [
             _points(
                 coords, everyone, hover_texts(texts), name=DOCUMENTS_TRACE, labels=labels,
                 webgl=webgl, showlegend=False,
@@ -201,12 +221,14 @@ def _corpus_traces(
         marker = {
             "size": size,
             "opacity": opacity,
-            "color": np.where(np.isnan(values), np.nanmin(values), values).astype(np.float32),
+            "color": np.where(np.isnan(values), np.nanmin(values), values)[everyone].astype(
+                np.float32
+            ),
             "colorscale": NUMBER_SCALE,
             "showscale": True,
             "colorbar": {"title": {"text": escape(shorten(color.column, LABEL_CHARS))}},
         }
-        return [
+        return faded + [
             _points(
                 coords, everyone, hover_texts(texts, prefix=shown), name=DOCUMENTS_TRACE,
                 labels=labels, webgl=webgl, showlegend=False, marker=marker,
@@ -216,10 +238,13 @@ def _corpus_traces(
     hovers = hover_texts(texts)
     groups: dict[str, list[int]] = {}
     for i, category in enumerate(categories):
-        groups.setdefault(category, []).append(i)
-    traces = []
+        if keep[i]:
+            groups.setdefault(category, []).append(i)
+    traces = faded
     order = category_order(categories)
     for category, colour in zip(order, category_colors(order), strict=True):
+        if category not in groups:
+            continue
         members = np.asarray(groups[category], dtype=np.int64)
         marker = {"size": size, "opacity": opacity, "color": colour}
         traces.append(
@@ -280,6 +305,9 @@ def corpus_figure(
     neighbours: Sequence[Neighbour] = (),
     space: str = "",
     height: int = 660,
+    kept: NDArray[np.bool_] | None = None,
+    clusters: Clusters | None = None,
+    layers: Sequence[go.Contour | go.Scattergl] = (),
 ) -> go.Figure:
     """The corpus map: every document a point; search hits, a clicked point and its neighbours.
 
@@ -295,6 +323,12 @@ def corpus_figure(
             it by dashed lines labelled ``d=…``.
         space: what ``d`` measures, for the subtitle ("cosine distance in all
             384 dimensions").
+        kept: one boolean per row; rows where it is false (a filter) fade.
+        clusters: clusters with ``centres`` on this map: their names are drawn
+            at their centres where they overlap no other text (after the ``d=``
+            labels and the hits' numbers).
+        layers: more traces drawn over the points, under the marks (density
+            contours, a selection; see :mod:`explorer.figures.corpus_layers`).
 
     Example:
         >>> fig = corpus_figure(np.eye(3)[:, :2], ["a", "<b>b</b>", "c"], title="t",
@@ -383,6 +417,8 @@ def corpus_figure(
                 layout=layout,
             )
         )  # fmt: skip
+    if clusters is not None and clusters.centres is not None and clusters.count:
+        traces.append(names_trace(clusters, layout))
     if selected is not None:
         traces.append(
             _marks(
@@ -398,7 +434,7 @@ def corpus_figure(
             )
         )  # fmt: skip
     labels = _document_labels(layout, points, texts) if 0 < n <= CORPUS_LABELS_MAX else None
-    fig = go.Figure(_corpus_traces(points, texts, color, labels) + traces)
+    fig = go.Figure(_corpus_traces(points, texts, color, labels, kept) + list(layers) + traces)
     subtitle = (
         "Each point is one document; hover to read it, click one to see its nearest neighbours."
     )
