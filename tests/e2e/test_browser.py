@@ -79,12 +79,13 @@ def test_clicking_a_point_asks_the_question_about_it(page, server_url) -> None:
     point.click(force=True)
     # Lines from the clicked phrase to the 11 others; d= labels without a free spot
     # move to the hover, so lines are counted, not labels.
-    page.wait_for_function(
+    page.wait_for_function(  # one read of the chart: a redraw may be under way
         "() => { const p = document.querySelector('.js-plotly-plot');"
-        " return p && p.data && p.data.filter(t => t.name === 'distance').length === 11; }",
+        " const points = p && p.data && p.data.find(t => t.name === 'phrases');"
+        " return points && points.x.length === 12"
+        " && p.data.filter(t => t.name === 'distance').length === 11; }",
         timeout=60_000,
     )
-    assert chart_state(page)["n"] == 12
     page.get_by_text(re.compile("^Nearest to “a red sports car on the highway” is")).wait_for(
         timeout=30_000
     )
