@@ -11,19 +11,19 @@ from explorer.config import (
     CORPUS_SEARCH_MAX_HITS,
     CORPUS_TSNE_MAX,
     MAX_PHRASE_CHARS,
-    METHODS,
 )
 from explorer.documents import corpus_view as view
+from explorer.documents.cluster_view import CLUSTER_COLOR
 from explorer.documents.corpus import Corpus
 from explorer.documents.readers import SAMPLE_SOURCE, load_sample
 from explorer.documents.search import SearchIndex
 from explorer.documents.writers import parquet_bytes
-from explorer.figures.corpus import coloring, corpus_figure, drawing_notes
-from explorer.figures.style import chart_config, clicked_index
-from explorer.links import Param
+from explorer.figures.corpus import drawing_notes
+from explorer.figures.style import chart_config
 from explorer.models.doc_cache import default_cache
 from explorer.phrases import markdown_escape as say
 from explorer.phrases import shorten
+from explorer.ui import corpus as ui
 from explorer.ui.cache import get_model, remember
 from explorer.ui.jobs import embedding
 from explorer.ui.jobs import projection as background_projection
@@ -31,9 +31,8 @@ from explorer.ui.links import restore_from_link, share_view, stop_page
 from explorer.ui.uploads import choose_corpus, corpus_upload
 from explorer.ui.widgets import html_download
 
-SOURCES = {"sample": "Built-in sample", "upload": "Upload a file"}
-CHART_KEY = "corpus_map"
-ROW_KEY = "corpus_row"
+SOURCES = {"sample": "Built-in sample", "upload": "Upload a file (or several parquet shards)"}
+ROW_KEY = ui.ROW_KEY
 ROW_LABEL = "Row whose nearest neighbours to show (click a point, or type its row; 0 = none)"
 #: Session keys of the page's own state (not widgets).
 ACTIVE_KEY = "_corpus_active"  # the corpus last loaded without error
@@ -42,27 +41,7 @@ UPLOAD_KEY = "_corpus_upload"  # what the current files gave, step by step
 INDEX_KEY = "_corpus_index"  # the SearchIndex, by fingerprint
 KEY_KEY = "_corpus_key"  # the corpus's fingerprint, by corpus
 FIGURE_KEY = "_corpus_figure"  # (the figure, its colour note), by what it shows
-
-PARAMS = [
-    Param("source", "corpus_source", tuple(SOURCES)),
-    Param("method", "corpus_method", (*METHODS, view.FROM_FILE)),
-    Param("color", "corpus_color", kind="text", max_chars=200),
-    Param("q", "corpus_query", kind="text", max_chars=MAX_PHRASE_CHARS),
-    Param("hits", "corpus_hits", kind="int", low=1, high=CORPUS_SEARCH_MAX_HITS),
-    Param("row", ROW_KEY, kind="int", low=0, high=CORPUS_MAX_ROWS),
-]
-SHARE_NOTE = (
-    "The link carries the map's settings, the search and the clicked row. An uploaded "
-    "file stays in your browser session: the person you send it to uploads it too."
-)
-
-
-def select_from_chart() -> None:
-    """Chart callback: a click on a point shows its nearest neighbours."""
-    row = clicked_index(st.session_state.get(CHART_KEY), CORPUS_MAX_ROWS + 1)
-    if row:  # the map's customdata is the 1-based row number
-        st.session_state[ROW_KEY] = row
-
+PARAMS, SHARE_NOTE = ui.PARAMS, ui.SHARE_NOTE
 
 restore_from_link("corpus", PARAMS, phrases=False)
 st.title("Explore a corpus")
@@ -121,7 +100,15 @@ dim = int(vectors.shape[1])
 methods = view.map_methods(corpus)
 if st.session_state.get("corpus_method") not in methods:
     st.session_state["corpus_method"] = next(iter(methods))
+toggles = st.columns(3, vertical_alignment="center")
+view_choice = toggles[0].radio(
+    "View", list(ui.VIEWS), format_func=ui.VIEWS.get, key=ui.VIEW_KEY, horizontal=True,
+    persist_state="session", help="3-D: drag to turn it; 2-D carries the distance labels.",
+)  # fmt: skip
+show_clusters = toggles[1].toggle("Show clusters", key=ui.CLUSTERS_KEY, persist_state="session")
+density = toggles[2].toggle("Density contours", key=ui.DENSITY_KEY, persist_state="session")
 color_columns = [view.NO_COLOR, *(str(c) for c in corpus.extra.columns)]
+color_columns += [CLUSTER_COLOR] if show_clusters else []
 if st.session_state.get("corpus_color") not in color_columns:
     st.session_state["corpus_color"] = view.default_color(color_columns[1:])
 left, middle = st.columns([3, 2])
@@ -146,13 +133,10 @@ query = query_column.text_input(
     placeholder="e.g. how to fix my car",
 )
 k = hits_column.slider(
-    "Hits to highlight",
-    1,
-    CORPUS_SEARCH_MAX_HITS,
-    CORPUS_SEARCH_HITS,
-    key="corpus_hits",
-    persist_state="session",
-)
+    "Hits to highlight", 1, CORPUS_SEARCH_MAX_HITS, CORPUS_SEARCH_HITS,
+    key="corpus_hits", persist_state="session",
+)  # fmt: skip
+kept, active_filters = ui.filter_panel(corpus, key[:12])
 
 # --- Projection: PCA at once; UMAP and t-SNE as jobs, with PCA shown meanwhile.
 refusal = view.tsne_refusal(method, n)
@@ -168,11 +152,13 @@ else:
         st.info(say(projection.notice), icon="ℹ️")
     shown = view.projected_map(projection)
 
-# --- Search within the corpus, and the clicked point's neighbours.
+# --- Search and neighbours within the filter; clusters of the rows it keeps.
+filtered = None if kept.all() else kept
 index = remember(INDEX_KEY, key, lambda: SearchIndex(corpus.texts, vectors, model))
 found = None
 try:
-    found = view.search_within(index, corpus, query, k=k, model=lambda: get_model(view.MODEL))
+    search = lambda: get_model(view.MODEL)  # noqa: E731 - loaded only for a search
+    found = view.search_within(index, corpus, query, k=k, model=search, mask=filtered)
 except ValueError as error:
     st.error(say(str(error)), icon="🚫")
 if problem := view.missing_row(st.session_state.get(ROW_KEY), n):
@@ -180,38 +166,57 @@ if problem := view.missing_row(st.session_state.get(ROW_KEY), n):
     st.session_state[ROW_KEY] = 0
 row = st.number_input(ROW_LABEL, 0, n, step=1, key=ROW_KEY, persist_state="session")
 selected = int(row) - 1 if row else None
-neighbours = view.nearest_rows(index.vectors, selected, normalized=True) if row else []
+neighbours = (
+    view.nearest_rows(index.vectors, selected, normalized=True, mask=filtered) if row else []
+)
+rows_selected = ui.selection_rows(n)
+clusters = None
+if show_clusters:
+    clusters = ui.clusters_shown(index.vectors, corpus, kept, key=key, coords=shown.coords)
+if clusters is None and color_by == CLUSTER_COLOR:
+    color_by = view.NO_COLOR
 marks = {
     "title": view.map_title(vectors_model, dim, n, shown.shown),
-    "axis_titles": shown.axis_titles,
     "hits": tuple(h.index for h in found.hits) if found else (),
-    "hit_scores": tuple(round(h.score, 4) for h in found.hits) if found else (),
     "selected": selected,
+}
+marks_2d = {
+    **marks,
+    "axis_titles": shown.axis_titles,
+    "hit_scores": tuple(round(h.score, 4) for h in found.hits) if found else (),
     "neighbours": neighbours,
     "space": view.distance_space(vectors_model, dim),
 }
-
-
-def draw_figure() -> tuple:
-    column = None if color_by == view.NO_COLOR else corpus.extra[color_by].tolist()
-    color = coloring(column, column=color_by) if column is not None else None
-    figure = corpus_figure(shown.coords, corpus.texts, color=color, **marks)
-    return figure, color.note if color is not None else None
-
-
+map_slot = st.container()
+chosen_cluster = ui.cluster_list(clusters, int(kept.sum())) if clusters is not None else None
+coords, coords_titles = shown.coords, shown.axis_titles
+if view_choice == "3d":
+    projected = ui.projection_3d(vectors, key=key, method=method)
+    coords = projected.coords if projected is not None else coords
+    coords_titles = projected.axis_titles if projected is not None else coords_titles
 # The figure of 100,000 points takes about 0.6 s to build: reuse it while
 # nothing it shows has changed (a page switch, a rerun from another widget).
-drawn = (key, id(shown.coords), color_by, repr(marks))
-figure, color_note = remember(FIGURE_KEY, drawn, draw_figure)
-st.plotly_chart(
-    figure,
-    key=CHART_KEY,
-    on_select=select_from_chart,
-    selection_mode="points",
-    config=chart_config(file_stem="corpus-map"),
-)
-for note in filter(None, [*drawing_notes(n), color_note, view.map_caption(corpus, shown, dim)]):
-    st.caption(say(note))
+layers = {"density": density, "selection": rows_selected, "cluster": chosen_cluster}
+drawn = (key, id(coords), color_by, repr(marks_2d), kept.tobytes(), id(clusters), repr(layers))
+figure, color_note = remember(
+    FIGURE_KEY,
+    drawn,
+    lambda: ui.map_figure(
+        corpus, coords, coords_titles, color_by=color_by, clusters=clusters, kept=kept,
+        marks=marks, marks_2d=marks_2d, **layers,
+    ),
+)  # fmt: skip
+with map_slot:
+    st.plotly_chart(
+        figure,
+        key=ui.CHART_KEY,
+        on_select=ui.select_from_chart,
+        selection_mode=("points", "box", "lasso"),
+        config=chart_config(file_stem="corpus-map"),
+    )
+    notes = [*drawing_notes(n), color_note, view.map_caption(corpus, shown, dim)]
+    for note in filter(None, [*notes, ui.names_note(figure, clusters)]):
+        st.caption(say(note))
 
 if found is not None:
     if found.note:
@@ -226,13 +231,15 @@ if selected is not None:
     table = view.neighbours_table(neighbours, corpus.texts)
     st.dataframe(table, hide_index=True, key="corpus_neighbours_table")
     st.caption(
-        say(f"d = {marks['space']}: 0 means the same direction. Up to {CORPUS_NEIGHBORS} shown.")
+        say(f"d = {marks_2d['space']}: 0 means the same direction. Up to {CORPUS_NEIGHBORS} shown.")
     )
+columns = {"vectors": vectors, "coords": shown.coords, "model": vectors_model}
+if rows_selected:
+    ui.selection_panel(corpus, rows_selected, kept, **columns, method=shown.method)
 
 downloads = st.columns(2)
 with downloads[0]:
     html_download(figure, key="html_corpus", file_stem="corpus-map", title="Corpus map")
-columns = {"vectors": vectors, "coords": shown.coords, "model": vectors_model}
 downloads[1].download_button(
     "Download the map and vectors (.parquet)",
     data=lambda: parquet_bytes(corpus, **columns, method=shown.method),
