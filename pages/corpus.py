@@ -32,7 +32,6 @@ from explorer.ui.uploads import choose_corpus, corpus_upload
 from explorer.ui.widgets import html_download
 
 SOURCES = {"sample": "Built-in sample", "upload": "Upload a file (or several parquet shards)"}
-ROW_KEY = ui.ROW_KEY
 ROW_LABEL = "Row whose nearest neighbours to show (click a point, or type its row; 0 = none)"
 #: Session keys of the page's own state (not widgets).
 ACTIVE_KEY = "_corpus_active"  # the corpus last loaded without error
@@ -41,7 +40,7 @@ UPLOAD_KEY = "_corpus_upload"  # what the current files gave, step by step
 INDEX_KEY = "_corpus_index"  # the SearchIndex, by fingerprint
 KEY_KEY = "_corpus_key"  # the corpus's fingerprint, by corpus
 FIGURE_KEY = "_corpus_figure"  # (the figure, its colour note), by what it shows
-PARAMS, SHARE_NOTE = ui.PARAMS, ui.SHARE_NOTE
+PARAMS, SHARE_NOTE, ROW_KEY = ui.PARAMS, ui.SHARE_NOTE, ui.ROW_KEY
 
 restore_from_link("corpus", PARAMS, phrases=False)
 st.title("Explore a corpus")
@@ -100,13 +99,7 @@ dim = int(vectors.shape[1])
 methods = view.map_methods(corpus)
 if st.session_state.get("corpus_method") not in methods:
     st.session_state["corpus_method"] = next(iter(methods))
-toggles = st.columns(3, vertical_alignment="center")
-view_choice = toggles[0].radio(
-    "View", list(ui.VIEWS), format_func=ui.VIEWS.get, key=ui.VIEW_KEY, horizontal=True,
-    persist_state="session", help="3-D: drag to turn it; 2-D carries the distance labels.",
-)  # fmt: skip
-show_clusters = toggles[1].toggle("Show clusters", key=ui.CLUSTERS_KEY, persist_state="session")
-density = toggles[2].toggle("Density contours", key=ui.DENSITY_KEY, persist_state="session")
+view_choice, show_clusters, density = ui.view_toggles()
 color_columns = [view.NO_COLOR, *(str(c) for c in corpus.extra.columns)]
 color_columns += [CLUSTER_COLOR] if show_clusters else []
 if st.session_state.get("corpus_color") not in color_columns:
@@ -170,9 +163,11 @@ neighbours = (
     view.nearest_rows(index.vectors, selected, normalized=True, mask=filtered) if row else []
 )
 rows_selected = ui.selection_rows(n)
-clusters = None
-if show_clusters:
-    clusters = ui.clusters_shown(index.vectors, corpus, kept, key=key, coords=shown.coords)
+clusters = (
+    ui.clusters_shown(index.vectors, corpus, kept, key=key, coords=shown.coords)
+    if show_clusters
+    else None
+)
 if clusters is None and color_by == CLUSTER_COLOR:
     color_by = view.NO_COLOR
 marks = {

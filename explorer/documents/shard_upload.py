@@ -18,8 +18,8 @@ from explorer.config import CORPUS_MAX_ROWS
 from explorer.documents.corpus import Corpus
 from explorer.documents.readers import from_frame, read_vectors
 from explorer.documents.readers.imported import import_limits
-from explorer.documents.readers.text import corpus_max_bytes, quote, suffix
-from explorer.documents.readers.vectors import unzip
+from explorer.documents.readers.text import check_size, corpus_max_bytes, quote, suffix
+from explorer.documents.readers.vectors import check_ratio
 from explorer.documents.shards import read_shards
 
 
@@ -35,31 +35,45 @@ def shard_files(files: Mapping[str, bytes]) -> dict[str, bytes] | None:
     """
     names = list(files)
     if len(names) == 1 and suffix(names[0]) == ".zip":
-        if not _zip_of_parquets(files[names[0]]):
+        unzipped = _unzip_parquets(quote(names[0]), bytes(files[names[0]]))
+        if unzipped is None:
             return None
-        files = unzip(
-            quote(names[0]), bytes(files[names[0]]), import_limits(None, corpus_max_bytes())
-        )
-        names = list(files)
+        files, names = unzipped, list(unzipped)
     if len(names) < 2 or any(suffix(name) != ".parquet" for name in names):
         return None
     return dict(files)
 
 
-def _zip_of_parquets(data: bytes) -> bool:
+def _unzip_parquets(name: str, data: bytes) -> dict[str, bytes] | None:
+    """The ``.parquet`` files of a zip that holds two or more and nothing else (else
+    ``None``), refused when they unpack past the corpus's size limit or ratio."""
     import io
     import zipfile
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = [
-                i.filename for i in archive.infolist()
-                if not i.is_dir() and not i.filename.startswith("__MACOSX/")
-                and not i.filename.rsplit("/", 1)[-1].startswith(".")
-            ]  # fmt: skip
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        return False  # read_vectors says so
-    return len(names) >= 2 and all(suffix(n) == ".parquet" for n in names)
+        return None  # read_vectors says so
+    with archive:
+        members = [
+            i for i in archive.infolist()
+            if not i.is_dir() and not i.filename.startswith("__MACOSX/")
+            and not i.filename.rsplit("/", 1)[-1].startswith(".")
+        ]  # fmt: skip
+        if len(members) < 2 or any(suffix(i.filename) != ".parquet" for i in members):
+            return None
+        limits = import_limits(None, corpus_max_bytes())
+        total = sum(i.file_size for i in members)
+        check_size(total, what=f"{name} unpacked", limits=limits)
+        check_ratio(name, total, sum(i.compress_size for i in members))
+        files = {}
+        for info in members:
+            with archive.open(info) as member:  # sizes in a zip header can lie: count
+                content = member.read(info.file_size + 1)
+            if len(content) != info.file_size:
+                raise ValueError(f"{name} is damaged: {info.filename} is not the size it says.")
+            files[info.filename.rsplit("/", 1)[-1]] = content
+    return files
 
 
 def read_shard_files(

@@ -71,6 +71,19 @@ SHARE_NOTE = (
 )
 
 
+def view_toggles() -> tuple[str, bool, bool]:
+    """The view (2-D or 3-D), and the Show clusters and Density toggles, in one row."""
+    left, middle, right = st.columns(3, vertical_alignment="center")
+    view = left.radio(
+        "View", list(VIEWS), format_func=VIEWS.get, key=VIEW_KEY, horizontal=True,
+        persist_state="session", help="3-D: drag to turn it; the 2-D map carries the "
+        "distance labels and cluster names.",
+    )  # fmt: skip
+    clusters = middle.toggle("Show clusters", key=CLUSTERS_KEY, persist_state="session")
+    density = right.toggle("Density contours", key=DENSITY_KEY, persist_state="session")
+    return view or "2d", clusters, density
+
+
 def select_from_chart() -> None:
     """Chart callback: a box or lasso selects documents; a click on a point shows its
     nearest neighbours; a double click clears the selection."""
