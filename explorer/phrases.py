@@ -7,6 +7,7 @@ typed, and the notes say which lines were skipped, merged or cut for the model.
 from __future__ import annotations
 
 import html
+import re
 import textwrap
 import unicodedata
 from collections.abc import Iterable
@@ -208,18 +209,68 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=^&\"'")
+def template_escape(text: str) -> str:
+    """:func:`escape`, and ``%{`` shown literally: for Plotly trace names and hovertemplates.
+
+    Plotly fills ``%{...}`` in hovertemplates (and drops it from legend names);
+    ``&#37;`` is the entity for ``%``, which Plotly draws as ``%``.
+
+    Example:
+        >>> template_escape("50%{x} <b>")
+        '50&#37;{x} &lt;b&gt;'
+    """
+    return escape(text).replace("%{", "&#37;{")
+
+
+#: Characters that start Markdown (or Streamlit Markdown) anywhere in a line:
+#: escapes, code, emphasis, strikethrough, links and images, HTML, LaTeX.
+_MARKDOWN_ALWAYS = frozenset("\\`*~[]<$")
+#: Characters that start a block only at the start of a line (headings, quotes, lists).
+_MARKDOWN_LINE_START = frozenset("#>-+=|")
+#: An invisible character (WORD JOINER, category Cf) that breaks automatic links.
+WORD_JOINER = "\u2060"
+#: Where GFM would turn bare text into a link: ``http://``, ``www.``, ``a@b.c``.
+_AUTOLINK = re.compile(r"(?<=[A-Za-z])(?=://)|(?<=[Ww][Ww])(?=[Ww]\.)|(?<=@)(?=[-\w])")
+
+
+def _markdown_char(text: str, i: int) -> str:
+    char, before, after = text[i], text[i - 1 : i], text[i + 1 : i + 2]
+    escaped = "\\" + char
+    if char in _MARKDOWN_ALWAYS:
+        return escaped
+    if char == "_" and not (before.isalnum() and after.isalnum()):
+        return escaped  # snake_case stays readable; _emphasis_ does not start
+    if char == "&" and (after.isalnum() or after == "#"):
+        return escaped  # an entity such as &lt; or &#91;
+    if char == ":" and (after.isalnum() or after in "+-_"):
+        return escaped  # :emoji:, :material/icon:, :red[...]
+    if i == 0 and char in _MARKDOWN_LINE_START:
+        return escaped
+    if char in ".)" and before.isdigit() and text[:i].isdigit():
+        return escaped  # "1." or "1)" would start a numbered list
+    return char
 
 
 def markdown_escape(text: str) -> str:
-    """Escape text so Markdown shows it literally (no links, emphasis or HTML).
+    """Any text (typed, from a link, a file, an error) as Streamlit Markdown that shows it literally.
+
+    The one function for text a visitor controls inside ``st.markdown``,
+    ``st.warning`` and the like: whitespace is flattened to single spaces,
+    everything that would start emphasis, code, a link, an image, HTML, LaTeX
+    or a Streamlit directive is backslash-escaped, and a word joiner (invisible)
+    breaks what GFM would turn into a link by itself (``http://``, ``www.``,
+    e-mail addresses). Plain sentences come out unchanged.
 
     Example:
         >>> markdown_escape("**bold** <b>")
-        '\\\\*\\\\*bold\\\\*\\\\* \\\\<b\\\\>'
+        '\\\\*\\\\*bold\\\\*\\\\* \\\\<b>'
+        >>> markdown_escape("![](https://evil.example/p.png)")
+        '!\\\\[\\\\](https\\u2060://evil.example/p.png)'
+        >>> markdown_escape("Merged 1 duplicate line: “a cat”.")
+        'Merged 1 duplicate line: “a cat”.'
     """
-    flat = " ".join(text.split())
-    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in flat)
+    flat = _AUTOLINK.sub(WORD_JOINER, " ".join(text.split()))
+    return "".join(_markdown_char(flat, i) for i in range(len(flat)))
 
 
 def with_phrases(text: str, phrases: list[str]) -> str:

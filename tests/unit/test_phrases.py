@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from explorer.config import MAX_PHRASE_CHARS, MAX_PHRASES
 from explorer.phrases import (
     clean_phrase,
@@ -8,6 +10,7 @@ from explorer.phrases import (
     model_text,
     parse_phrases,
     shorten,
+    template_escape,
 )
 
 
@@ -74,8 +77,47 @@ def test_escape_shows_html_literally_and_keeps_quotes() -> None:
 
 
 def test_markdown_escape_neutralises_links_and_emphasis() -> None:
-    assert markdown_escape("[x](javascript:y) **b**") == (
-        "\\[x\\]\\(javascript\\:y\\) \\*\\*b\\*\\*"
+    assert markdown_escape("[x](javascript:y) **b**") == "\\[x\\](javascript\\:y) \\*\\*b\\*\\*"
+
+
+J = "\u2060"  # the word joiner that breaks automatic links
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("[Log in](https://evil.example/x)", f"\\[Log in\\](https{J}://evil.example/x)"),
+        ("![](https://evil.example/p.png)", f"!\\[\\](https{J}://evil.example/p.png)"),
+        ("<https://evil.example>", f"\\<https{J}://evil.example>"),
+        ("Nearest to www.evil.example", f"Nearest to ww{J}w.evil.example"),
+        ("WWWW.evil.example", f"WWW{J}W.evil.example"),
+        ("write to me@evil.example", f"write to me@{J}evil.example"),
+        ("`code` ~~gone~~ $x^2$ <b>", "\\`code\\` \\~\\~gone\\~\\~ \\$x^2\\$ \\<b>"),
+        (":red[hi] :material/home: 10:30", "\\:red\\[hi\\] \\:material/home: 10\\:30"),
+        ("_em_ snake_case &lt; R&D", "\\_em\\_ snake_case \\&lt; R\\&D"),
+        ("# heading", "\\# heading"),
+        ("- item", "\\- item"),
+        ("12. item", "12\\. item"),
+        ("> quote\nnext  line", "\\> quote next line"),
+        ("Merged 2 duplicate lines: “a cat”, “(b)”.", "Merged 2 duplicate lines: “a cat”, “(b)”."),
+    ],
+)
+def test_markdown_escape_cases(text, shown) -> None:
+    assert markdown_escape(text) == shown
+
+
+def test_markdown_escape_leaves_no_link_syntax_or_autolink() -> None:
+    payload = "[Log in](https://evil.example/x) ![](http://evil.example/p.png) www.evil.example"
+    shown = markdown_escape(payload)
+    assert "](" not in shown.replace("\\](", "")
+    assert "://" not in shown.replace(f"{J}://", "")
+    assert "www." not in shown.lower()
+    assert shown.replace(J, "").replace("\\", "") == payload  # nothing else changes
+
+
+def test_template_escape_shows_plotly_placeholders_literally() -> None:
+    assert template_escape("%{x} & %{fullData.name} 50%") == (
+        "&#37;{x} &amp; &#37;{fullData.name} 50%"
     )
 
 
