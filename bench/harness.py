@@ -103,15 +103,19 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
-#: JavaScript: the phrases trace's point count and the d= labels of the first chart.
+#: JavaScript: the phrases trace's point count (and how many of its points are
+#: drawn), the distance lines and the d= labels of the first chart.
 CHART_STATE_JS = """() => {
   const plots = document.querySelectorAll('.js-plotly-plot');
   if (plots.length !== 1 || !plots[0].data) return null;
   const plot = plots[0];
   const points = plot.data.find(t => t.name === 'phrases');
   const labels = (plot.layout.annotations || []).map(a => a.text).filter(t => t.startsWith('d='));
-  const drawn = plot.querySelectorAll('.scatterlayer .trace .points path').length;
-  return {n: points ? points.x.length : 0, labels, drawn,
+  const drawn = [...plot.querySelectorAll('.scatterlayer .trace')]
+    .filter(g => g.__data__ && g.__data__[0] && g.__data__[0].trace.name === 'phrases')
+    .reduce((sum, g) => sum + g.querySelectorAll('.points path').length, 0);
+  const lines = plot.data.filter(t => t.name === 'distance').length;
+  return {n: points ? points.x.length : 0, labels, drawn, lines,
           text: points ? points.text : [], x: points ? points.x : [], y: points ? points.y : []};
 }"""
 

@@ -61,7 +61,7 @@ FADED_TRACE = "filtered out"
 FADED_COLOR, FADED_OPACITY = "#c4c4c4", 0.2
 #: The map's plotting area at its narrowest (the page's width in a 1280 px
 #: window, less a legend), and its top and bottom margins, px.
-CORPUS_PLOT_WIDTH = 600
+CORPUS_PLOT_WIDTH = 560
 MARGIN_TOP, MARGIN_BOTTOM = 90, 68
 #: Marker sizes of the marks and font sizes of the text, px.
 HIT_SIZE, NEIGHBOUR_SIZE, STAR_SIZE = 14, 11, 20

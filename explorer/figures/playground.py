@@ -50,7 +50,7 @@ def _title(scene: Scene) -> tuple[str, str]:
         )
     subtitle = f"Dashed lines: d = {scene.line_space}"
     if scene.is_projected:
-        subtitle += ". Projected axes carry no meaning; only closeness does."
+        subtitle += ".<br>Projected axes carry no meaning; only closeness does."
     return title, subtitle
 
 
@@ -140,13 +140,17 @@ def scene_figure(
             where = f"formality {coords[i, 0]:+.2f}, sentiment {coords[i, 1]:+.2f}"
         hovers.append(f"<b>{i + 1}.</b> {escape(shorten(phrase, HOVER_CHARS))}<br>{where}")
     ranges = (layout.x_range, layout.y_range)
-    points = points_trace(coords, labels, hovers, *ranges, selected=scene.selected, layout=layout)
+    # With a phrase focused, its lines' d= labels are served before the other
+    # phrases' labels; else the phrase labels come first.
+    if scene.selected is None:
+        points = points_trace(coords, labels, hovers, *ranges, layout=layout)
+    middles, details = _place_distances(scene, layout)
+    if scene.selected is not None:
+        points = points_trace(
+            coords, labels, hovers, *ranges, selected=scene.selected, layout=layout
+        )
 
     fig = go.Figure()
-    labelled = set(scene.labelled)
-    # Labelled lines in the scene's order (nearest first when one is selected).
-    order = [pair for pair in scene.labelled if pair in set(scene.lines)]
-    middles, details = [], []
     for i, j in scene.lines:
         fig.add_trace(
             go.Scatter(
@@ -162,6 +166,38 @@ def scene_figure(
                 meta={"pair": [i, j], "distance": scene.line_distance(i, j)},
             )
         )
+    if middles:
+        fig.add_trace(line_hover_trace(middles, details))
+    fig.add_trace(points)
+    if scene.selected is not None:
+        fig.add_trace(focus_trace(coords, scene.selected, name=FOCUS_TRACE))
+
+    base_layout(
+        fig,
+        title=title,
+        subtitle=subtitle,
+        height=height,
+        margin={"t": top, "b": margin_bottom},
+        annotations=layout.annotations,
+    )
+    fig.update_xaxes(title={"text": scene.axis_titles[0]}, range=list(x_range))
+    fig.update_yaxes(
+        title={"text": scene.axis_titles[1]}, range=list(y_range), scaleanchor="x", scaleratio=1
+    )
+    if toy_square:
+        _draw_quadrants(fig)
+    return fig
+
+
+def _place_distances(scene: Scene, layout: TextLayout) -> tuple[list[tuple[float, ...]], list[str]]:
+    """Place the labelled lines' ``d=`` labels (into ``layout.annotations``); return
+    the middles and hovers of the lines left without one."""
+    coords = np.asarray(scene.coords, dtype=float)
+    labelled = set(scene.labelled)
+    # Labelled lines in the scene's order (nearest first when one is selected).
+    order = [pair for pair in scene.labelled if pair in set(scene.lines)]
+    middles: list[tuple[float, ...]] = []
+    details: list[str] = []
     for i, j in order + [pair for pair in scene.lines if pair not in labelled]:
         d = scene.line_distance(i, j)
         detail = _line_detail(scene, i, j)
@@ -187,27 +223,7 @@ def scene_figure(
                 "name": DISTANCE_LABEL,
             }
         )
-    if middles:
-        fig.add_trace(line_hover_trace(middles, details))
-    fig.add_trace(points)
-    if scene.selected is not None:
-        fig.add_trace(focus_trace(coords, scene.selected, name=FOCUS_TRACE))
-
-    base_layout(
-        fig,
-        title=title,
-        subtitle=subtitle,
-        height=height,
-        margin={"t": top, "b": margin_bottom},
-        annotations=layout.annotations,
-    )
-    fig.update_xaxes(title={"text": scene.axis_titles[0]}, range=list(x_range))
-    fig.update_yaxes(
-        title={"text": scene.axis_titles[1]}, range=list(y_range), scaleanchor="x", scaleratio=1
-    )
-    if toy_square:
-        _draw_quadrants(fig)
-    return fig
+    return middles, details
 
 
 def _line_detail(scene: Scene, i: int, j: int) -> str:

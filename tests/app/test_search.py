@@ -88,7 +88,7 @@ def test_preset_finds_the_automobile_document_that_keyword_search_cannot(app, mi
         ["Automobile repairs: brake pads, oil changes and engine diagnostics done while you wait."]
     )[0]
     assert labels[0] == f"d={1 - float(np.dot(doc, query_vector)):.2f}"
-    assert len(labels) == 5
+    assert len(labels) >= 4  # a line too short for its label leaves it to the hover
 
 
 def test_fewer_hits_and_an_emptied_query(app) -> None:

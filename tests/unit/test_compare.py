@@ -97,7 +97,7 @@ def test_selected_phrase_has_only_its_own_lines_in_both_maps() -> None:
         assert sorted(scene.lines) == [(0, 2), (1, 2), (2, 3), (2, 4)]
         assert all(2 in pair for pair in scene.labelled)
     unselected = compare_spaces(PHRASES, toy=TOY, real=REAL)
-    assert len(unselected.toy.lines) == 10  # every pair, as on the Playground
+    assert len(unselected.toy.lines) == 3  # 5 phrases: each to its nearest, as on the Playground
 
 
 @pytest.mark.parametrize(
@@ -167,8 +167,8 @@ def test_figures_mark_the_nearest_here_and_in_the_other_space() -> None:
     assert toy_lines[NEAREST_OTHER_TRACE]["line"]["dash"] == "dot"
     for figure in (toy_fig, real_fig):
         names = [t["name"] for t in figure["data"]]
-        assert names[-1] == POINTS_TRACE  # the points stay on top, clickable
-        points = figure["data"][-1]
+        assert names[-2:] == [POINTS_TRACE, "focus"]  # the points, the focused one over all
+        points = figure["data"][-2]
         assert points["marker"]["size"][2] == 18 and points["marker"]["size"][0] == 12
         assert points["customdata"] == [0, 1, 2, 3, 4]
 
@@ -185,7 +185,7 @@ def test_figure_labels_and_legends_are_escaped() -> None:
     toy = FakeEmbedder("fake-toy", dict(zip(phrases, [[0, 0], [0.1, 0], [1, 1]], strict=True)))
     real = FakeEmbedder("fake-real", dict(zip(phrases, [[1, 0], [0.9, 0.1], [0, 1]], strict=True)))
     figure = _figure(compare_spaces(phrases, toy=toy, real=real, selected=0), "toy")
-    points = figure["data"][-1]
+    points = figure["data"][-2]
     assert points["text"][:2] == [point_label(p) for p in phrases[:2]]
     assert points["text"][0] == "&lt;b&gt;x&lt;/b&gt;"
     legend = _overlays(figure)[NEAREST_HERE_TRACE]["name"]

@@ -10,8 +10,29 @@ import pytest
 
 import explorer
 from explorer.config import ALL_PAIRS_MAX, LABELLED_LINES_MAX
-from explorer.figures.playground import scene_figure
-from explorer.figures.style import LINE_TRACE, POINTS_TRACE, base_layout, category_palette
+from explorer.figures.labels import (
+    ANNOTATION_PAD,
+    DEFAULT_AREA,
+    PlotArea,
+    TextLayout,
+    centred_box,
+    point_label_box,
+    text_size,
+)
+from explorer.figures.playground import (
+    DISTANCE_HOVER_TRACE,
+    FOCUS_TRACE,
+    PLAYGROUND_PLOT_WIDTH,
+    scene_figure,
+)
+from explorer.figures.style import (
+    LINE_TRACE,
+    POINTS_TRACE,
+    aspect_ranges,
+    base_layout,
+    category_palette,
+    label_positions,
+)
 from explorer.space.distances import distances
 from explorer.space.scene import build_scene, choose_lines
 
@@ -90,9 +111,20 @@ def test_labels_can_give_the_distance_as_drawn(minilm) -> None:
     assert "as drawn in 2-D" in fig.layout.title.subtitle.text
 
 
-def test_up_to_six_phrases_every_pair_is_joined(minilm) -> None:
-    scene = build_scene(ANIMALS[:ALL_PAIRS_MAX], model=minilm)
-    assert len(_traces(scene_figure(scene), LINE_TRACE)) == 15
+@pytest.mark.parametrize(("count", "lines"), [(3, 3), (4, 6), (5, None), (6, None)])
+def test_every_pair_up_to_four_phrases_then_each_to_its_nearest(minilm, count, lines) -> None:
+    assert ALL_PAIRS_MAX == 4
+    scene = build_scene(ANIMALS[:count], model=minilm)
+    nearest = explorer.nearest(scene.true_distances)
+    pairs = {tuple(sorted((i, int(j)))) for i, j in enumerate(nearest)}
+    expected = lines if lines is not None else len(pairs)
+    if lines is None:
+        assert set(scene.lines) == pairs and len(pairs) < count * (count - 1) // 2
+    fig = scene_figure(scene)
+    assert len(_traces(fig, LINE_TRACE)) == expected
+    # Each line's distance is on it (d=) or, with no free spot, at its middle on hover.
+    hover = _traces(fig, DISTANCE_HOVER_TRACE)
+    assert len(_labels(fig)) + sum(len(t["x"]) for t in hover) == expected
 
 
 def test_more_phrases_join_each_to_its_nearest_neighbour(minilm) -> None:
@@ -102,7 +134,10 @@ def test_more_phrases_join_each_to_its_nearest_neighbour(minilm) -> None:
     assert set(scene.lines) == expected
     fig = scene_figure(scene)
     assert len(_traces(fig, LINE_TRACE)) == len(expected)
-    assert len(_labels(fig)) == len(expected)
+    hover = _traces(fig, DISTANCE_HOVER_TRACE)
+    shown = {a["hovertext"] for a in fig.to_dict()["layout"]["annotations"] if "hovertext" in a}
+    hidden = set(hover[0]["hovertext"]) if hover else set()
+    assert len(shown) + len(hidden) == len(expected) and not shown & hidden
 
 
 def test_a_selected_phrase_is_joined_to_all_others(minilm) -> None:
@@ -113,11 +148,17 @@ def test_a_selected_phrase_is_joined_to_all_others(minilm) -> None:
     assert len(lines) == len(phrases) - 1
     assert all(2 in line["meta"]["pair"] for line in lines)
     order = explorer.nearest_neighbors(scene.true_distances, 2)
-    assert _labels(fig) == [
-        f"d={scene.true_distances[2, j]:.2f}" for j in order[:LABELLED_LINES_MAX]
-    ]
+    nearest = [f"d={scene.true_distances[2, j]:.2f}" for j in order[:LABELLED_LINES_MAX]]
+    labels = _labels(fig)
+    # The nearest LABELLED_LINES_MAX are labelled, nearest first, where a spot is free.
+    rest = iter(nearest)
+    assert all(label in rest for label in labels) and len(labels) >= 4
     (points,) = _traces(fig, POINTS_TRACE)
     assert points["marker"]["size"][2] > points["marker"]["size"][0]
+    # The focused phrase's marker is drawn again, last, over every line and label.
+    last = fig.to_dict()["data"][-1]
+    assert last["name"] == FOCUS_TRACE and last["customdata"] == [2]
+    assert (last["x"], last["y"]) == ([points["x"][2]], [points["y"][2]])
 
 
 def test_html_in_phrases_is_shown_literally(toy) -> None:
@@ -188,20 +229,82 @@ def test_answer_text_names_the_nearest_and_the_margin(toy) -> None:
 
 
 def test_labels_stay_inside_the_plot_and_off_each_other() -> None:
-    from explorer.figures.style import _label_box, _label_size, _overlap, label_positions
-
     labels = ["a fairly long label here", "short", "another long label text", "x"]
     coords = np.array([[0.98, 0.0], [0.0, 0.98], [0.5, 0.5], [0.52, 0.5]])
     positions = label_positions(coords, (0, 1), (0, 1), labels)
     assert positions[0].endswith("left")  # at the right edge: the text goes left
-    assert positions[1].startswith("bottom")  # at the top edge: the text goes below
+    assert not positions[1].startswith("top")  # at the top edge: the text goes beside or below
+    pixels = TextLayout((0, 1), (0, 1), DEFAULT_AREA).px(coords)
     boxes = [
-        _label_box(p, x, y, *_label_size(t))
-        for p, (x, y), t in zip(positions, coords, labels, strict=True)
+        point_label_box(p, x, y, *text_size(t, font_size=13), marker_size=12)
+        for p, (x, y), t in zip(positions, pixels, labels, strict=True)
     ]
+    _assert_apart(boxes, DEFAULT_AREA)
+
+
+def _assert_apart(boxes: list, area: PlotArea) -> None:
+    """No two boxes (x0, y0, x1, y1, px) overlap, and all are inside the plot."""
     for i, box in enumerate(boxes):
-        assert box[0] >= 0 and box[2] <= 1 and box[1] >= 0 and box[3] <= 1
-        assert _overlap(box, np.array(boxes[:i] + boxes[i + 1 :])) == 0
+        assert box[0] >= 0 and box[1] >= 0 and box[2] <= area.width and box[3] <= area.height
+        for other in boxes[i + 1 :]:
+            across = min(box[2], other[2]) - max(box[0], other[0])
+            down = min(box[3], other[3]) - max(box[1], other[1])
+            assert across <= 0.5 or down <= 0.5, (box, other)
+
+
+def _scene_text_boxes(fig, area: PlotArea) -> list:
+    """Every text box of a Playground figure, estimated as the placement code does:
+    phrase labels beside their points, callouts, d= labels, quadrant captions."""
+    layout = fig.to_dict()["layout"]
+    ranges = aspect_ranges(tuple(layout["xaxis"]["range"]), tuple(layout["yaxis"]["range"]),
+                           aspect=area.aspect)  # fmt: skip
+    text = TextLayout(*ranges, area)
+    (points,) = _traces(fig, POINTS_TRACE)
+    pixels = text.px(np.column_stack([points["x"], points["y"]]))
+    shown = points.get("texttemplate") or ["%{text}"] * len(pixels)
+    boxes = []
+    for (x, y), label, position, size, template in zip(
+        pixels, points["text"], points["textposition"], points["marker"]["size"], shown,
+        strict=True,
+    ):  # fmt: skip
+        if template:
+            w, h = text_size(label, font_size=13)
+            boxes.append(point_label_box(position, x, y, w, h, marker_size=size))
+    for note in layout.get("annotations", []):
+        w, h = text_size(note["text"], font_size=note["font"]["size"])
+        w, h = w + 2 * ANNOTATION_PAD, h + 2 * ANNOTATION_PAD
+        ((x, y),) = text.px([[note["x"], note["y"]]])
+        if note.get("showarrow"):
+            x, y = x + note["ax"], y - note["ay"]
+        if note.get("xanchor") in ("left", "right"):  # a quadrant caption
+            x += w / 2 if note["xanchor"] == "left" else -w / 2
+            y += -h / 2 if note["yanchor"] == "top" else h / 2
+        boxes.append(centred_box(x, y, w, h))
+    return boxes
+
+
+@pytest.mark.parametrize("count", [3, 6, 12])
+@pytest.mark.parametrize("method", ["pca", "umap", "tsne"])
+def test_no_label_overlaps_another_on_the_playground(minilm, count, method) -> None:
+    phrases = [*ANIMALS, "a red sports car on the highway", "a bowl of hot tomato soup",
+               "fresh bread from the bakery", "The meeting is postponed."][:count]  # fmt: skip
+    for selected in (None, 1):
+        fig = scene_figure(build_scene(phrases, model=minilm, method=method, selected=selected))
+        top, bottom = fig.layout.margin.t, fig.layout.margin.b
+        area = PlotArea(PLAYGROUND_PLOT_WIDTH, fig.layout.height - top - bottom)
+        boxes = _scene_text_boxes(fig, area)
+        assert len(boxes) >= count  # the phrase labels (or their callouts) are there
+        _assert_apart(boxes, area)
+
+
+def test_the_toy_squares_labels_keep_off_its_quadrant_captions(toy) -> None:
+    phrases = ["Good morning, Sir.", "lol ok", "Thank you so much!", "this is awful", "ok",
+               "Dear colleagues, we regret to inform you", "yay!!", "meh"]  # fmt: skip
+    fig = scene_figure(build_scene(phrases, model=toy))
+    area = PlotArea(PLAYGROUND_PLOT_WIDTH, fig.layout.height - fig.layout.margin.t - 68)
+    boxes = _scene_text_boxes(fig, area)
+    assert len(boxes) >= len(phrases) + 4
+    _assert_apart(boxes, area)
 
 
 def test_search_map_gives_each_of_24_topics_its_own_colour(minilm) -> None:
