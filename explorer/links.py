@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -141,6 +142,40 @@ def share_link(base_url: str, params: Mapping[str, str]) -> ShareLink:
 
 #: Longest free-text value a link may set (a search query, an axis pole list).
 MAX_PARAM_CHARS = 2_000
+#: Most numbers a list parameter (``kind="ints"``) may hold.
+MAX_LIST_NUMBERS = 100
+
+
+#: Most digits a number in a link may have (int() of more is slow, and no limit needs them).
+MAX_NUMBER_DIGITS = 9
+_NATURAL = re.compile(rf"[0-9]{{1,{MAX_NUMBER_DIGITS}}}")
+_SIGNED = re.compile(rf"-?[0-9]{{1,{MAX_NUMBER_DIGITS}}}")
+
+
+def parse_whole(raw: str, *, name: str, low: int, high: int) -> int:
+    """A link's whole number from ``low`` to ``high``: ASCII digits only, a minus only if ``low < 0``.
+
+    No spaces, signs, decimals, exponents, other scripts' digits or more than
+    ``MAX_NUMBER_DIGITS`` digits; ValueError naming the parameter and range.
+
+    Example:
+        >>> parse_whole("7", name="k", low=1, high=20)
+        7
+        >>> parse_whole("²", name="k", low=1, high=20)
+        Traceback (most recent call last):
+        ...
+        ValueError: The link asks for k “²”, which is not a whole number from 1 to 20; using the default.
+    """  # noqa: E501
+    pattern = _SIGNED if low < 0 else _NATURAL
+    if pattern.fullmatch(raw) and low <= int(raw) <= high:
+        return int(raw)
+    raise _refusal(name, raw, f"a whole number from {low} to {high}")
+
+
+def _refusal(name: str, raw: str, allowed: str) -> ValueError:
+    return ValueError(
+        f"The link asks for {name} “{shorten(raw, 40)}”, which is not {allowed}; using the default."
+    )
 
 
 @dataclass(frozen=True)
@@ -170,10 +205,7 @@ class Param:
     max_chars: int = MAX_PARAM_CHARS
 
     def _reject(self, raw: str, allowed: str) -> ValueError:
-        return ValueError(
-            f"The link asks for {self.name} “{shorten(raw, 40)}”, which is not {allowed}; "
-            "using the default."
-        )
+        return _refusal(self.name, raw, allowed)
 
     def parse(self, raw: str) -> Any:
         """The widget value for a link's text; ValueError with the message to show."""
@@ -182,18 +214,19 @@ class Param:
                 return raw
             raise self._reject(raw, f"one of {', '.join(self.choices or ())}")
         if self.kind == "int":
-            if raw.strip().lstrip("-").isdigit() and self.low <= int(raw) <= self.high:
-                return int(raw)
-            raise self._reject(raw, f"a whole number from {self.low} to {self.high}")
+            return parse_whole(raw, name=self.name, low=self.low, high=self.high)
         if self.kind == "ints":
-            parts = [p.strip() for p in raw.split(",") if p.strip()]
-            if len(parts) <= 100 and all(
-                p.isdigit() and self.low <= int(p) <= self.high for p in parts
-            ):
-                return [int(p) for p in parts]
-            raise self._reject(
-                raw, f"a comma-separated list of whole numbers from {self.low} to {self.high}"
-            )
+            parts = raw.split(",") if raw else []
+            try:
+                if len(parts) > MAX_LIST_NUMBERS:
+                    raise ValueError(raw)
+                return [parse_whole(p, name=self.name, low=self.low, high=self.high) for p in parts]
+            except ValueError:
+                raise self._reject(
+                    raw,
+                    f"a comma-separated list of up to {MAX_LIST_NUMBERS} whole numbers "
+                    f"from {self.low} to {self.high}",
+                ) from None
         if self.kind == "bool":
             if raw.lower() in ("true", "false"):
                 return raw.lower() == "true"

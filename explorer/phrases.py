@@ -252,7 +252,7 @@ def _markdown_char(text: str, i: int) -> str:
 
 
 def markdown_escape(text: str) -> str:
-    """Any text (typed, from a link, a file, an error) as Streamlit Markdown that shows it literally.
+    """Any text (typed, from a link, a file, an error) as Markdown that shows it literally.
 
     The one function for text a visitor controls inside ``st.markdown``,
     ``st.warning`` and the like: whitespace is flattened to single spaces,

@@ -9,13 +9,16 @@ import pytest
 from explorer.config import MAX_LINK_CHARS, MAX_PHRASES, PLAIN_PHRASES_CHARS
 from explorer.links import (
     COMPRESSED_PARAM,
+    MAX_NUMBER_DIGITS,
     PHRASES_PARAM,
     Param,
+    parse_whole,
     phrases_params,
     read_params,
     read_phrases,
     share_link,
 )
+from explorer.phrases import shorten
 
 ODD = "emoji 🎉👍🏽\nעברית מימין לשמאל\n<b>bold</b> & <script>x</script>\nzero\u200bwidth\ttab"
 
@@ -90,5 +93,44 @@ def test_lists_of_phrase_numbers_round_trip() -> None:
     spec = Param("pick", "pick", kind="ints", low=0, high=199)
     assert spec.parse(spec.format([0, 2, 5])) == [0, 2, 5]
     assert spec.parse("") == []
-    with pytest.raises(ValueError, match="comma-separated list of whole numbers from 0 to 199"):
+    with pytest.raises(ValueError, match="list of up to 100 whole numbers from 0 to 199"):
         spec.parse("1,x")
+
+
+#: Numbers a link must refuse: other scripts' digits, signs, exponents, spaces, decimals, huge.
+BAD_NUMBERS = ["²", "٣", "--5", "+5", "1e3", " 5", "5 ", "5.0", "0x5", "5\n", "9" * 5_000, "", "-1"]
+
+
+@pytest.mark.parametrize("raw", BAD_NUMBERS)
+def test_number_params_refuse_anything_but_plain_digits_in_range(raw) -> None:
+    spec = Param("focus", "focus", kind="int", low=0, high=200)
+    with pytest.raises(ValueError) as refused:
+        spec.parse(raw)
+    message = str(refused.value)
+    assert message == (
+        f"The link asks for focus “{shorten(raw, 40)}”, which is not a whole number "
+        "from 0 to 200; using the default."
+    )
+    assert len(message) < 200  # a 5,000-digit value is cut, never echoed whole
+    values, problems = read_params({"focus": raw}, [spec])
+    assert values == {} and problems == [message]
+
+
+@pytest.mark.parametrize("raw", [p for p in BAD_NUMBERS if p] + ["1,²", "1,,2", "1,2,", "1, 2"])
+def test_number_lists_refuse_any_bad_entry(raw) -> None:
+    spec = Param("pick", "pick", kind="ints", low=1, high=200)
+    with pytest.raises(ValueError, match=r"^The link asks for pick “.*”, which is not a comma-"):
+        spec.parse(raw)
+
+
+def test_negative_numbers_only_where_the_range_allows_them() -> None:
+    assert parse_whole("-5", name="shift", low=-10, high=10) == -5
+    assert parse_whole("007", name="k", low=0, high=10) == 7
+    assert Param("sel", "sel", kind="ints", low=1, high=10**6).parse("1,999999") == [1, 999_999]
+    for raw in ["--5", "-", "- 5", "5-"]:
+        with pytest.raises(ValueError, match="which is not a whole number from -10 to 10"):
+            parse_whole(raw, name="shift", low=-10, high=10)
+    with pytest.raises(ValueError, match="from 0 to 10"):
+        parse_whole("1" * (MAX_NUMBER_DIGITS + 1), name="k", low=0, high=10)
+    with pytest.raises(ValueError, match="list of up to 100"):
+        Param("sel", "sel", kind="ints", low=1, high=10).parse(",".join(["1"] * 101))
