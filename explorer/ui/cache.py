@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import TypeVar
 
 import numpy as np
@@ -17,6 +18,7 @@ import streamlit as st
 from explorer.config import GIL_SWITCH_INTERVAL_S, public_demo
 from explorer.documents.jobs import DocumentBudget, JobBoard
 from explorer.models import Embedder, load_model, worker
+from explorer.models.prefilled import prefilled_model
 from explorer.space.methods import MethodComparison, compare_methods
 from explorer.space.projection import warm_up_umap
 
@@ -64,14 +66,27 @@ def start_warm_up() -> None:
         threading.Thread(target=warm_up, name="explorer-warm-up", daemon=True).start()
 
 
-@st.cache_resource(
-    show_spinner="Loading the embedding model: the first visit after a server start "
-    "takes about 10 seconds…"
+#: What a page shows while it waits for the model to load.
+LOADING_MODEL = (
+    "Loading the embedding model: the first phrases after a server start wait about 10 seconds…"
 )
+
+
+def _loading_spinner() -> AbstractContextManager:
+    """A spinner while a prefilled model waits for the real one (none outside a script run)."""
+    return nullcontext() if session_id() is None else st.spinner(LOADING_MODEL, show_time=True)
+
+
+@st.cache_resource(show_spinner=LOADING_MODEL)
 def get_model(name: str) -> Embedder:
-    """The model called ``name``, loaded once per server (see :func:`explorer.load_model`)."""
+    """The model called ``name``, once per server (see :func:`explorer.load_model`).
+
+    A built-in model with prefilled vectors (:mod:`explorer.models.prefilled`,
+    written by ``make install``) comes back at once: it answers the preset
+    phrases from them, while the warm-up thread loads the real model for the rest.
+    """
     start_warm_up()
-    return load_model(name)
+    return prefilled_model(name, waiting=_loading_spinner) or load_model(name)
 
 
 @st.cache_data(
