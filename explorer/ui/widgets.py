@@ -14,6 +14,7 @@ from explorer.documents.writers import HTML_MIME
 from explorer.figures.export import figure_html
 from explorer.phrases import PhraseInput, parse_phrases, with_phrases
 from explorer.presets import ARTICLE_PHRASES, TOPIC_PHRASES
+from explorer.ui.messages import warn
 
 #: Session-state key of the phrase box every page shares.
 PHRASES_KEY = "phrases_text"
@@ -38,7 +39,7 @@ def phrase_box(*, height: int = 170, label: str | None = None) -> PhraseInput:
     )
     parsed = parse_phrases(text)
     for note in parsed.notes:
-        st.warning(note, icon="✂️")
+        warn(note, icon="✂️")
     return parsed
 
 

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from explorer.config import CORPUS_LABELS_MAX, CORPUS_NEIGHBORS
 from explorer.documents import corpus_view
+from explorer.documents.corpus import Corpus
 from explorer.figures.corpus import HITS_TRACE, SELECTED_TRACE
 from explorer.phrases import markdown_escape
 from tests.app.pages import ROOT, charts
@@ -316,3 +317,123 @@ def test_a_parquet_from_the_cli_draws_its_own_map_and_searches_by_meaning(
     app.text_input(key="corpus_query").input("baking bread at home").run()
     assert any("by meaning" in h.value for h in app.subheader)
     assert app.dataframe[0].value["text"][0].startswith(SENTENCES["cooking"])
+
+
+# --- Clusters, filters, selection, density, 3-D, shards (issue 13 §1-3, issue 15) ----
+
+
+def linked(**params: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=240)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return settle(at.run())
+
+
+def test_show_clusters_names_them_on_the_map_lists_them_and_colours_by_them(app) -> None:
+    from explorer.figures.clusters import NAMES_TRACE
+
+    app.toggle(key="corpus_clusters").set_value(True).run()
+    settle(app)
+    assert not app.exception and not app.error
+    table = app.dataframe(key="corpus_clusters_table").value
+    assert list(table.columns) == ["cluster", "name", "documents", "share"]
+    assert table["documents"].sum() <= 336 and len(table) >= 5
+    assert list(table["documents"]) == sorted(table["documents"], reverse=True)
+    (chart,) = charts(app)
+    (names,) = [t for t in chart["data"] if t["name"] == NAMES_TRACE]
+    assert [n.removeprefix("<b>").removesuffix("</b>") for n in names["text"]] == list(
+        table["name"]
+    )
+    assert "(clusters)" in app.selectbox(key="corpus_color").options
+    app.selectbox(key="corpus_color").set_value("(clusters)").run()
+    traces = corpus_traces(app)
+    assert traces[0]["name"] == f"1. {table['name'][0]}"
+    assert sum(count(t["customdata"]) for t in traces) == 336
+
+
+def test_a_filter_from_the_link_fades_the_rest_and_search_stays_inside(app) -> None:
+    from explorer.figures.corpus import FADED_TRACE
+
+    at = linked(filter='[{"c":"topic","in":["cars"]}]', q="a recipe with fresh basil")
+    assert not at.exception and not at.error
+    traces = corpus_traces(at)
+    (faded,) = [t for t in traces if t["name"] == FADED_TRACE]
+    kept = sum(count(t["customdata"]) for t in traces if t["name"] != FADED_TRACE)
+    assert kept + count(faded["customdata"]) == 336
+    assert [t["name"] for t in traces if t["name"] != FADED_TRACE] == ["cars"]
+    assert at.multiselect(key=next(k for k in at.session_state if "filter_columns" in k)).value
+    from explorer.documents.readers import load_sample
+
+    topics = load_sample().extra["topic"].tolist()
+    hits = at.dataframe[0].value  # the search hits
+    assert {topics[r - 1] for r in hits["row"]} == {"cars"}
+    assert any(c.value.startswith(f"The filter keeps {kept}") for c in at.caption)
+    assert at.query_params["filter"] == '[{"c":"topic","in":["cars"]}]'
+
+
+def test_a_bad_filter_in_the_link_says_so_and_shows_every_document() -> None:
+    at = linked(filter='[{"c":"genre","in":["x"]}]')
+    assert not at.exception
+    assert "The link filters by “genre”, which this corpus cannot filter by." in [
+        w.value for w in at.warning
+    ]
+    assert sum(count(t["customdata"]) for t in corpus_traces(at)) == 336
+
+
+def test_a_selection_from_the_link_lists_its_documents_with_downloads() -> None:
+    at = linked(sel="3,1,2,999")
+    assert not at.exception and not at.error
+    warnings = [w.value for w in at.warning]
+    assert "The link selects 1 row beyond this corpus of 336 documents; it is left out." in warnings
+    table = at.dataframe[-1].value  # the selection
+    assert list(table["row"]) == [1, 2, 3] and list(table.columns) == ["row", "text", "topic"]
+    assert any(h.value == "3 selected documents" for h in at.subheader)
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download the selection (.csv)" in labels
+    assert "Download the selection (.parquet)" in labels
+    (chart,) = charts(at)
+    (ring,) = [t for t in chart["data"] if t["name"] == "selected"]
+    assert decode(ring["customdata"]) == [1, 2, 3]
+    assert at.query_params["sel"] == "1,2,3"
+
+
+def test_density_contours_and_the_3d_view(app) -> None:
+    app.toggle(key="corpus_density").set_value(True).run()
+    (chart,) = charts(app)
+    (density,) = [t for t in chart["data"] if t["name"] == "density"]
+    assert density["type"] == "contour" and density["contours"]["coloring"] == "lines"
+    app.radio(key="corpus_view").set_value("3d").run()
+    settle(app)
+    assert not app.exception and not app.error
+    (chart,) = charts(app)
+    assert {t["type"] for t in chart["data"]} == {"scatter3d"}
+    assert sum(count(t["customdata"]) for t in corpus_traces(app)) == 336
+    assert chart["layout"]["scene"]["xaxis"]["title"]["text"].startswith("PC1")
+    assert app.query_params["view"] == "3d" and app.query_params["density"] == "true"
+
+
+def test_old_links_without_the_new_parameters_still_open() -> None:
+    at = linked(method="pca", color="topic", q="", hits="20", row="0")
+    assert not at.exception and not at.error and not at.warning
+    assert at.radio(key="corpus_view").value == "2d"
+    assert at.toggle(key="corpus_clusters").value is False
+
+
+def test_several_parquet_shards_uploaded_together_open_as_one_corpus(app) -> None:
+    import pandas as pd
+
+    from explorer.documents.writers import parquet_bytes
+
+    files = []
+    for part in range(3):
+        texts = tuple(f"{SENTENCES[t]} (shard {part}, {i})" for i, t in enumerate(TOPICS * 2))
+        vectors = np.random.default_rng(part).normal(size=(10, 8)).astype(np.float32)
+        data = parquet_bytes(Corpus(texts, pd.DataFrame({"part": [part] * 10})),
+                             vectors=vectors, model="synthetic")  # fmt: skip
+        files.append((f"part-{part:05d}.parquet", data, "application/octet-stream"))
+    app.radio(key="corpus_source").set_value("upload").run()
+    app.file_uploader(key="corpus_files").set_value(list(reversed(files)))
+    settle(app.run())
+    assert not app.exception and not app.error
+    assert "30 documents" in charts(app)[0]["layout"]["title"]["text"]
+    assert any(w.value.startswith("Read all 30 rows of 3 shards") for w in app.warning)
