@@ -30,7 +30,15 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+# The preset phrases' vectors, made by the real models, so a fresh server draws its
+# first picture before the model has loaded (explorer/models/prefilled.py).
+PREFILLED := $(VENV)/share/embedding-explorer/minilm.npz
+$(PREFILLED): explorer/presets.py explorer/data/toy_weights.npz $(VENV)/.installed
+	@echo "==> Embedding the preset phrases with the real models once (about 20 s), so a fresh"
+	@echo "    server draws its first picture before the model has loaded"
+	$(BIN)/python -m explorer.models.prefilled
+
+install: $(VENV)/.installed $(PREFILLED)
 
 dev: $(VENV)/.installed-dev
 
@@ -61,6 +69,7 @@ serve: install
 
 lint: dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test: dev install-scale chromium lint
 	$(BIN)/python -m pytest
