@@ -22,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -39,6 +40,7 @@ logger = logging.getLogger(__name__)
 #: Models the worker loads by name (the toy model is numpy: it stays in-process).
 WORKER_MODELS = {"minilm": REAL_MODEL_DIM}
 
+_PR_SET_PDEATHSIG = 1  # prctl option: a signal for the worker when its parent dies
 _lock = threading.Lock()
 _enabled = False
 _executor: ProcessPoolExecutor | None = None
@@ -71,8 +73,14 @@ def _threads() -> int:
 
 
 def _worker_init() -> None:
+    """In the worker: die with the server (Linux), never call the Hub, no tokenizer threads."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _encode_in_worker(name: str, texts: list[str]) -> NDArray[np.float32]:
