@@ -43,7 +43,7 @@ from explorer.figures.style import (
     padded_range,
     placed_text,
 )
-from explorer.phrases import escape, shorten
+from explorer.phrases import escape, shorten, template_escape
 
 #: Names of the figure's traces (tests and the page find them by name).
 DOCUMENTS_TRACE = "documents"
@@ -249,7 +249,7 @@ def _corpus_traces(
         marker = {"size": size, "opacity": opacity, "color": colour}
         traces.append(
             _points(
-                coords, members, hovers, name=escape(shorten(category, LABEL_CHARS)),
+                coords, members, hovers, name=template_escape(shorten(category, LABEL_CHARS)),
                 labels=labels, webgl=webgl, showlegend=True, marker=marker,
                 hovertemplate=CATEGORY_HOVER,
             )
@@ -351,8 +351,6 @@ def corpus_figure(
     layout.add_dots(points[rows].reshape(-1, 2), size=NEIGHBOUR_SIZE)
     if selected is not None:
         layout.add_dots(points[selected], size=STAR_SIZE)
-    if 0 < n <= CORPUS_LABELS_MAX:
-        layout.add_dots(points, size=point_size(n))
 
     # Text first served: the d= labels, then the hits' numbers, then the documents'.
     traces = []
@@ -433,7 +431,11 @@ def corpus_figure(
                         "line": {"width": 1.5}},
             )
         )  # fmt: skip
-    labels = _document_labels(layout, points, texts) if 0 < n <= CORPUS_LABELS_MAX else None
+    labels = None
+    if 0 < n <= CORPUS_LABELS_MAX:
+        # The marks' text may cover a document's dot; the documents' labels may not.
+        layout.add_dots(points, size=point_size(n))
+        labels = _document_labels(layout, points, texts)
     fig = go.Figure(_corpus_traces(points, texts, color, labels, kept) + list(layers) + traces)
     subtitle = (
         "Each point is one document; hover to read it, click one to see its nearest neighbours."

@@ -172,3 +172,55 @@ def test_24_categories_get_24_colours_and_the_25th_is_grey_other() -> None:
     fig = corpus_figure(_coords(len(more)), more, title="t", color=coloring(more, column="c"))
     colours = _category_colours(fig)
     assert colours.pop(OTHER) == OTHER_COLOR and len(set(colours.values())) == 24
+
+
+def test_labels_numbers_and_distances_never_overlap_and_the_star_is_last() -> None:
+    """200 labelled documents, 20 numbered hits, a clicked point with 10 neighbours:
+    every text drawn (estimated as the placement code does) stays apart."""
+    from explorer.figures.corpus import CORPUS_PLOT_WIDTH, MARGIN_BOTTOM, MARGIN_TOP
+    from explorer.figures.labels import (
+        ANNOTATION_PAD,
+        PlotArea,
+        TextLayout,
+        centred_box,
+        point_label_box,
+        text_size,
+    )
+
+    n = 200
+    coords = _coords(n)
+    texts = [f"document {i} about something" for i in range(n)]
+    hits = list(range(20))
+    neighbours = [Neighbour(20 + i, 0.1 + i / 100) for i in range(10)]
+    fig = corpus_figure(coords, texts, title="t", hits=hits, selected=40, neighbours=neighbours)
+    assert [t.name for t in fig.data][-3:] == [NEIGHBOURS_TRACE, HITS_TRACE, SELECTED_TRACE]
+    layout = fig.to_dict()["layout"]
+    area = PlotArea(CORPUS_PLOT_WIDTH, 660 - MARGIN_TOP - MARGIN_BOTTOM)
+    text = TextLayout(tuple(layout["xaxis"]["range"]), tuple(layout["yaxis"]["range"]), area)
+    boxes = []
+    for trace in fig.data:
+        if trace.text is None:
+            continue
+        shown = trace.texttemplate or ["%{text}"] * len(trace.text)
+        pixels = text.px(np.column_stack([trace.x, trace.y]))
+        for (x, y), label, position, template in zip(
+            pixels, trace.text, trace.textposition, shown, strict=True
+        ):
+            if template:
+                w, h = text_size(label, font_size=trace.textfont.size)
+                boxes.append(point_label_box(position, x, y, w, h, marker_size=trace.marker.size))
+    distances = [a for a in layout["annotations"] if a["text"].startswith("d=")]
+    assert len(distances) >= 5
+    for note in distances:
+        w, h = text_size(note["text"], font_size=note["font"]["size"])
+        ((x, y),) = text.px([[note["x"], note["y"]]])
+        boxes.append(centred_box(x, y, w + 2 * ANNOTATION_PAD, h + 2 * ANNOTATION_PAD))
+    # Crowded: some documents' labels are left to the hover, many are drawn.
+    (documents,) = [t for t in fig.data if t.name == DOCUMENTS_TRACE]
+    assert 10 < sum(bool(t) for t in documents.texttemplate) < n
+    for i, box in enumerate(boxes):
+        assert box[0] >= 0 and box[1] >= 0 and box[2] <= area.width and box[3] <= area.height
+        for other in boxes[i + 1 :]:
+            across = min(box[2], other[2]) - max(box[0], other[0])
+            down = min(box[3], other[3]) - max(box[1], other[1])
+            assert across <= 0.5 or down <= 0.5, (box, other)
