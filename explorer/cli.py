@@ -13,13 +13,12 @@ Exit status: 0 done, 1 a problem with the data or an option's value (one
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
 
+from explorer.cli_progress import ProgressBar, StageBar, say
 from explorer.config import (
     CORPUS_EMBED_BATCH,
     CORPUS_EMBED_BATCH_GPU,
@@ -69,104 +68,6 @@ examples:
 Output columns: text, the input's other columns, x, y and (unless --no-vectors) the
 embedding. t-SNE is refused above {CORPUS_TSNE_MAX:,} points (it takes many minutes);
 use UMAP, or --force."""
-
-
-class ProgressBar:
-    """A tqdm bar on stderr for :func:`~explorer.documents.embed.embed`'s ``progress``.
-
-    Example:
-        >>> import io
-        >>> bar = ProgressBar(stream=io.StringIO())
-        >>> bar(0, 10); bar(10, 10); bar.close()
-        >>> bar.total
-        10
-    """
-
-    def __init__(
-        self, *, stream: TextIO | None = None, desc: str = "embedding", rows: int | None = None
-    ) -> None:
-        self.stream = stream
-        self.desc = desc
-        self.rows = rows
-        self.total: int | None = None
-        self._bar = None
-
-    def __call__(self, done: int, total: int) -> None:
-        if self._bar is None:
-            from tqdm import tqdm
-
-            self.total = total
-            if self.rows and total < self.rows:
-                _say(
-                    f"{self.rows - total:,} of {self.rows:,} texts are cached already; "
-                    f"embedding the other {total:,}",
-                    self.stream,
-                )
-            self._bar = tqdm(
-                total=total,
-                unit="rows",
-                unit_scale=False,
-                desc=self.desc,
-                file=self.stream or sys.stderr,
-                dynamic_ncols=True,
-                mininterval=0.5,
-            )
-        self._bar.update(done - self._bar.n)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
-
-
-class StageBar:
-    """Progress of a projection on stderr: ``progress(done, total, stage=...)``.
-
-    A stage without a total (UMAP finding neighbours) is one line; a stage with
-    one (UMAP's epochs) is a tqdm bar.
-
-    Example:
-        >>> import io
-        >>> stream = io.StringIO()
-        >>> bar = StageBar(stream=stream)
-        >>> bar(0, 0, stage="finding neighbours"); bar(5, 10, stage="epochs"); bar.close()
-        >>> stream.getvalue().splitlines()[0]
-        'finding neighbours…'
-    """
-
-    def __init__(self, *, stream: TextIO | None = None) -> None:
-        self.stream = stream
-        self.stage: str | None = None
-        self._bar = None
-
-    def __call__(self, done: int, total: int, *, stage: str = "") -> None:
-        if stage != self.stage:
-            self.close()
-            self.stage = stage
-            if not total:
-                _say(f"{stage}…", self.stream)
-        if total and self._bar is None:
-            from tqdm import tqdm
-
-            self._bar = tqdm(
-                total=total,
-                desc=stage.split(": ")[-1] if stage else None,
-                # umap-learn's own bar (read by projection.py) is open too: stay on line 0
-                position=0,
-                file=self.stream or sys.stderr,
-                dynamic_ncols=True,
-                mininterval=0.5,
-            )
-        if self._bar is not None:
-            self._bar.update(done - self._bar.n)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
-            self._bar = None
-
-
-def _say(message: str, stream: TextIO | None = None) -> None:
-    print(message, file=stream or sys.stderr, flush=True)
 
 
 def _positive(text: str) -> int:
@@ -238,15 +139,15 @@ def _embed(args: argparse.Namespace) -> int:
         frame = replace(frame, data=data, vector_column=None)
     dataset = readers.from_frame(frame, text_column=args.text_column, max_rows=args.limit)
     for note in dataset.notes:
-        _say(f"note: {note}")
+        say(f"note: {note}")
     if len(dataset) > CORPUS_MAX_ROWS:
-        _say(
+        say(
             f"warning: {len(dataset):,} documents; the app's Corpus page opens only the first "
             f"{CORPUS_MAX_ROWS:,} of them (use --limit to choose fewer)."
         )
     folder = None if args.no_cache else Path(args.cache_dir or cache_dir()).expanduser()
     cache = DocumentCache(folder, batch_size=args.batch_size or embedding.default_batch_size(model))
-    _say(
+    say(
         f"{dataset.describe()}; embedding with {model.name} on {device}, "
         f"{cache.batch_size:,} texts per batch, cache: {folder or 'none (--no-cache)'}"
     )
@@ -257,14 +158,14 @@ def _embed(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         bar.close()
         if folder is None:
-            _say("interrupted: nothing was saved (--no-cache); run again to start over.")
+            say("interrupted: nothing was saved (--no-cache); run again to start over.")
         else:
-            _say(f"interrupted: {cache.embedded:,} texts embedded are cached; run again to resume.")
+            say(f"interrupted: {cache.embedded:,} texts embedded are cached; run again to resume.")
         return EXIT_INTERRUPTED
     bar.close()
     embed_seconds = time.perf_counter() - embed_started
     if cache.disk_error:
-        _say(f"warning: {cache.disk_error}")
+        say(f"warning: {cache.disk_error}")
     plain = replace(dataset, vectors=None, coords=None, model=None, method=None)
     write_parquet(out, plain, vectors=vectors, model=model.name)
     seconds = time.perf_counter() - started
@@ -302,7 +203,7 @@ def _project(args: argparse.Namespace) -> int:
         )
     dataset = readers.from_frame(frame, text_column=args.text_column, max_rows=None)
     for note in dataset.notes:
-        _say(f"note: {note}")
+        say(f"note: {note}")
     vectors = dataset.vectors
     if vectors is None:  # from_frame gives vectors whenever there is a vector column
         raise ValueError(f"“{source.name}” holds no vectors.")
@@ -314,7 +215,7 @@ def _project(args: argparse.Namespace) -> int:
             f"{CORPUS_TSNE_MAX:,}); use --method umap, or --force to run it anyway."
         )
     metric = "" if args.method == "pca" else f" ({args.metric})"
-    _say(f"running {label} on {n:,} points{metric}…")
+    say(f"running {label} on {n:,} points{metric}…")
     bar = StageBar()
     started = time.perf_counter()
     try:
@@ -327,9 +228,9 @@ def _project(args: argparse.Namespace) -> int:
         )
     finally:
         bar.close()
-    _say(f"{label} took {time.perf_counter() - started:.1f} s")
+    say(f"{label} took {time.perf_counter() - started:.1f} s")
     if projection.notice:
-        _say(f"note: {projection.notice}")
+        say(f"note: {projection.notice}")
     kept = replace(dataset, vectors=None) if args.no_vectors else dataset
     write_parquet(out, kept, coords=projection.coords, method=projection.method)
     carried = "" if args.no_vectors else f" and {vectors.shape[1]}-d vectors"
@@ -516,8 +417,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except KeyboardInterrupt:
-        _say("interrupted.")
+        say("interrupted.")
         return EXIT_INTERRUPTED
     except (ValueError, OSError) as error:
-        _say(f"error: {_one_line(error)}")
+        say(f"error: {_one_line(error)}")
         return EXIT_DATA
