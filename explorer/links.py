@@ -140,6 +140,37 @@ def share_link(base_url: str, params: Mapping[str, str]) -> ShareLink:
     return ShareLink(url)
 
 
+#: Bytes the web server reads of a request's head (its URL and headers): uvicorn's
+#: h11 default, which Streamlit gives no setting for. Past it, the server answers
+#: a bare "400 Invalid HTTP request", before the app runs; MAX_LINK_CHARS stays well under.
+SERVER_HEAD_BYTES = 16 * 1024
+
+
+def link_note(link: ShareLink, params: Mapping[str, str]) -> str:
+    """What the Share control says about a link: its length, the limit, how phrases travel.
+
+    Example:
+        >>> link_note(ShareLink("http://x/?phrases=a"), {"phrases": "a"})  # doctest: +ELLIPSIS
+        'This link has 19 characters; ... stay readable while they fit in 1,500 characters ...'
+    """
+    size = "" if link.url is None else f"This link has {len(link.url):,} characters; "
+    note = (
+        f"{size}links are offered up to {MAX_LINK_CHARS:,} characters (the web server "
+        f"refuses a request over {SERVER_HEAD_BYTES // 1024} KB without opening the app)."
+    )
+    if COMPRESSED_PARAM in params:
+        return note + (
+            f" The phrases travel compressed (pz=), as they always do over "
+            f"{PLAIN_PHRASES_CHARS:,} characters once encoded."
+        )
+    if PHRASES_PARAM in params:
+        return note + (
+            f" The phrases stay readable while they fit in {PLAIN_PHRASES_CHARS:,} characters "
+            "once encoded; longer lists travel compressed (pz=)."
+        )
+    return note
+
+
 #: Longest free-text value a link may set (a search query, an axis pole list).
 MAX_PARAM_CHARS = 2_000
 #: Most numbers a list parameter (``kind="ints"``) may hold.

@@ -13,6 +13,7 @@ from explorer.presets import AXES_PRESETS
 from explorer.space.axes import axis_projection
 from explorer.space.poles import preset_for
 from explorer.space.toy_agreement import toy_agreement
+from explorer.ui import messages as msg
 from explorer.ui.cache import get_model
 from explorer.ui.links import restore_from_link, share_view, stop_page
 from explorer.ui.widgets import PHRASES_KEY, html_download, phrase_box
@@ -118,7 +119,7 @@ with outputs:
             phrases, x_poles=x_poles, y_poles=y_poles, model=get_model("minilm")
         )
     except ValueError as error:
-        st.error(str(error))
+        msg.error(str(error))
         stop_page()
 
     figure = axes_figure(phrases, result)
@@ -147,7 +148,7 @@ with outputs:
         "not the phrase."
     )
     if result.warning:
-        st.warning(result.warning, icon="⚠️")
+        msg.warn(result.warning, icon="⚠️")
     if result.plane_dims == 1:
         st.warning("The two axes point the same way, so they span a line, not a plane.", icon="⚠️")
 

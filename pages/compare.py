@@ -12,6 +12,7 @@ from explorer.figures.style import chart_config, clicked_index
 from explorer.links import Param
 from explorer.phrases import shorten
 from explorer.space.compare import compare_spaces
+from explorer.ui import messages as msg
 from explorer.ui.cache import get_model
 from explorer.ui.links import restore_from_link, share_view, stop_page
 from explorer.ui.settings import shared_settings
@@ -75,11 +76,11 @@ try:
         selected=selected,
     )
 except ValueError as error:
-    st.error(str(error))
+    msg.error(str(error))
     stop_page()
 
 for notice in comparison.real.notices:
-    st.info(notice, icon="ℹ️")
+    msg.info(notice, icon="ℹ️")
 st.markdown(f"**{comparison.summary()}**")
 if selected is not None and len(phrases) > 1:
     for side, scene in (("Toy model", comparison.toy), ("Real model", comparison.real)):

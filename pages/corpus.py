@@ -24,6 +24,7 @@ from explorer.models.doc_cache import default_cache
 from explorer.phrases import markdown_escape as say
 from explorer.phrases import shorten
 from explorer.ui import corpus as ui
+from explorer.ui import messages as msg
 from explorer.ui.cache import get_model, remember
 from explorer.ui.jobs import embedding
 from explorer.ui.jobs import projection as background_projection
@@ -134,7 +135,7 @@ kept, active_filters = ui.filter_panel(corpus, key[:12])
 # --- Projection: PCA at once; UMAP and t-SNE as jobs, with PCA shown meanwhile.
 refusal = view.tsne_refusal(method, n)
 if refusal:
-    st.warning(refusal, icon="🐢")
+    msg.warn(refusal, icon="🐢")
 if method == view.FROM_FILE:
     shown = view.file_map(corpus)
 else:
@@ -155,7 +156,7 @@ try:
 except ValueError as error:
     st.error(say(str(error)), icon="🚫")
 if problem := view.missing_row(st.session_state.get(ROW_KEY), n):
-    st.warning(problem, icon="🔗")
+    msg.warn(problem, icon="🔗")
     st.session_state[ROW_KEY] = 0
 row = st.number_input(ROW_LABEL, 0, n, step=1, key=ROW_KEY, persist_state="session")
 selected = int(row) - 1 if row else None

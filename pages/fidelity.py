@@ -23,6 +23,7 @@ from explorer.figures.fidelity import (
 from explorer.figures.style import chart_config
 from explorer.links import Param
 from explorer.space.methods import pca_variance
+from explorer.ui import messages as msg
 from explorer.ui.cache import get_model, score_methods
 from explorer.ui.links import restore_from_link, share_view, stop_page
 from explorer.ui.settings import shared_settings
@@ -84,7 +85,7 @@ try:
     vectors = get_model(MODEL).encode(phrases)
     comparison = score_methods(vectors, k=int(k), metric=metric)
 except ValueError as error:
-    st.error(str(error))
+    msg.error(str(error))
     stop_page()
 
 result = comparison.result(method)
@@ -101,9 +102,9 @@ with scores_column:
             icon="⚠️",
         )
     if projection.notice:
-        st.info(projection.notice, icon="ℹ️")
+        msg.info(projection.notice, icon="ℹ️")
     for note in fid.notes:
-        st.info(note, icon="ℹ️")
+        msg.info(note, icon="ℹ️")
     score_values = fid.scores()
     cells = st.columns(2)
     for index, (key, title) in enumerate(SCORE_TITLES.items()):
@@ -183,7 +184,7 @@ st.subheader("How many dimensions does the picture need?")
 try:
     variance = pca_variance(vectors)
 except ValueError as error:
-    st.info(str(error), icon="ℹ️")
+    msg.info(str(error), icon="ℹ️")
 else:
     needed = variance.shares()
     half, most = (needed[share] for share in VARIANCE_SHARES)

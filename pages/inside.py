@@ -16,6 +16,7 @@ from explorer.space.inside import (
     heat_strips,
     pair_similarities,
 )
+from explorer.ui import messages as msg
 from explorer.ui.cache import get_model
 from explorer.ui.links import restore_from_link, share_view, stop_page
 from explorer.ui.widgets import example_phrases_button, phrase_box
@@ -64,7 +65,7 @@ try:
     model = get_model(MODEL)
     vectors = model.encode(phrases) if phrases else None
 except ValueError as error:
-    st.error(str(error))
+    msg.error(str(error))
     stop_page()
 
 with choice:

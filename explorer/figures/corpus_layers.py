@@ -29,7 +29,7 @@ from explorer.figures.corpus import (
     hover_texts,
 )
 from explorer.figures.style import base_layout
-from explorer.phrases import escape, shorten
+from explorer.phrases import escape, shorten, template_escape
 
 DENSITY_TRACE = "density"
 
@@ -96,7 +96,7 @@ def rows_trace(
         name=name,
         customdata=(index + 1).astype(np.int32),
         hovertext=hover_texts([texts[i] for i in index]),
-        hovertemplate=f"<b>{escape(name)}</b> · {ROW_HOVER}",
+        hovertemplate=f"<b>{template_escape(name)}</b> · {ROW_HOVER}",
         marker={"size": 9, "symbol": "circle-open", "color": color, "line": {"width": 1.5}},
         showlegend=True,
     )
@@ -150,7 +150,7 @@ def corpus_figure_3d(
         for category, colour in zip(order, category_colors(order), strict=True):
             rows = np.flatnonzero((labels == category) & keep)
             if len(rows):
-                name = escape(shorten(category, 40))
+                name = template_escape(shorten(category, 40))
                 points3d(rows, name, {"color": colour}, CATEGORY_HOVER)
     else:
         rows = np.flatnonzero(keep)

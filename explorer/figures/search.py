@@ -30,7 +30,7 @@ from explorer.figures.style import (
     labelled_markers,
     padded_range,
 )
-from explorer.phrases import escape, shorten
+from explorer.phrases import escape, shorten, template_escape
 
 QUERY_TRACE = "query"
 HITS_TRACE = "top hits"
@@ -100,7 +100,7 @@ def _corpus_traces(smap: SearchMap) -> list[go.Scatter]:
                 x=smap.coords[members, 0].tolist(),
                 y=smap.coords[members, 1].tolist(),
                 mode="markers",
-                name=escape(shorten(topic, LABEL_CHARS)),
+                name=template_escape(shorten(topic, LABEL_CHARS)),
                 legendgroup="corpus",
                 marker={"size": 7, "color": color, "symbol": symbol, "opacity": 0.55},
                 hovertext=[

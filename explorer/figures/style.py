@@ -24,7 +24,7 @@ from explorer.figures.labels import (
     place_point_labels,
     wrap_text,
 )
-from explorer.phrases import escape, shorten, wrap_label
+from explorer.phrases import escape, shorten, template_escape, wrap_label
 
 #: One colour per phrase, by position; the same phrase list gives the same colours.
 PALETTE = (
@@ -259,7 +259,7 @@ def quoted(phrase: str) -> str:
         >>> quoted("<i>x</i>")
         '“&lt;i&gt;x&lt;/i&gt;”'
     """
-    return f"“{escape(shorten(phrase, LABEL_CHARS))}”"
+    return f"“{template_escape(shorten(phrase, LABEL_CHARS))}”"
 
 
 def phrase_color(index: int) -> str:

@@ -34,6 +34,7 @@ from explorer.figures.style import clicked_index
 from explorer.links import Param
 from explorer.phrases import markdown_escape as say
 from explorer.space.projection import Projection
+from explorer.ui import messages as msg
 from explorer.ui.cache import remember
 from explorer.ui.jobs import run_job
 
@@ -107,7 +108,7 @@ def selection_rows(count: int) -> list[int]:
     if linked is not None and list(linked) != fl.link_rows(rows)[0]:
         rows, problem = fl.rows_from_link(linked, count)
         if problem:
-            st.warning(problem, icon="🔗")
+            msg.warn(problem, icon="🔗")
     st.session_state[SELECTION_KEY] = rows
     st.session_state[SELECTION_LINK_KEY] = fl.link_rows(rows)[0]
     return rows
@@ -123,7 +124,7 @@ def filter_panel(corpus: Corpus, key: str) -> tuple[NDArray[np.bool_], list[fl.C
     if linked != st.session_state.get(_FILTER_DRAWN_KEY, ""):  # a link's filters
         found, problems = fl.read_filters(linked, options)
         for problem in problems:
-            st.warning(problem, icon="🔗")
+            msg.warn(problem, icon="🔗")
         st.session_state[columns_key] = [f.column for f in found]
         for f in found:
             value = list(f.values) if f.values is not None else (f.low, f.high)
@@ -209,7 +210,7 @@ def selection_panel(corpus: Corpus, rows: list[int], kept: NDArray[np.bool_], **
     st.dataframe(table.head(CORPUS_TABLE_ROWS), hide_index=True, key="corpus_selection_table")
     note = fl.link_rows(inside)[1]
     if note:
-        st.caption(note)
+        msg.caption(note)
     left, right = st.columns(2)
     left.download_button(
         "Download the selection (.csv)", data=lambda: fl.table_csv(table),

@@ -9,11 +9,13 @@ import streamlit as st
 from explorer.links import (
     Param,
     ShareLink,
+    link_note,
     phrases_params,
     read_params,
     read_phrases,
     share_link,
 )
+from explorer.ui.messages import caption, warn
 from explorer.ui.nav import rerun_through_app
 from explorer.ui.widgets import PHRASES_KEY
 
@@ -42,7 +44,7 @@ def _read_link_once(flag: str, specs: Sequence[Param], *, phrases: bool) -> None
     for key, value in values.items():
         st.session_state[key] = value
     for problem in problems:
-        st.warning(problem, icon="🔗")
+        warn(problem, icon="🔗")
 
 
 def restore_from_link(page: str, specs: Sequence[Param] = (), *, phrases: bool = True) -> None:
@@ -101,10 +103,11 @@ def share_view(
     link = share_link(st.context.url or "", params)
     with st.sidebar.popover("🔗 Share this view", width="stretch", key="share"):
         if link.url is None:
-            st.warning(link.problem, icon="📏")
+            warn(link.problem, icon="📏")
         else:
             st.markdown("Anyone who opens this link sees the same picture:")
             st.code(link.url, language=None, wrap_lines=True)
+        caption(link_note(link, params))
         if note:
-            st.caption(note)
+            caption(note)
     return link

@@ -125,3 +125,23 @@ def test_shorten() -> None:
     assert shorten("abc", 5) == "abc"
     assert shorten("one two three", 8) == "one two…"
     assert shorten("a\nb", 5) == "a b"
+
+
+def test_plotly_placeholders_in_user_names_stay_literal_in_the_figure_json() -> None:
+    import numpy as np
+
+    from explorer.figures.coloring import coloring
+    from explorer.figures.corpus import corpus_figure
+    from explorer.figures.style import quoted
+
+    names = ["%{x}", "%{fullData.name}", "plain"]
+    fig = corpus_figure(
+        np.arange(12, dtype=float).reshape(6, 2),
+        [f"doc {i}" for i in range(6)],
+        title="t",
+        color=coloring([names[i % 3] for i in range(6)], column="label"),
+    ).to_plotly_json()
+    legend = [t["name"] for t in fig["data"] if t.get("showlegend")]
+    assert sorted(legend) == ["&#37;{fullData.name}", "&#37;{x}", "plain"]
+    assert not any("%{" in t.get("name", "") for t in fig["data"])
+    assert quoted("%{y} <b>") == "“&#37;{y} &lt;b&gt;”"  # legends and hovertemplates of phrases
