@@ -15,6 +15,7 @@ from explorer.links import Param
 from explorer.phrases import markdown_escape, shorten
 from explorer.presets import PRESETS
 from explorer.space.scene import build_scene
+from explorer.ui import messages as msg
 from explorer.ui.cache import get_model
 from explorer.ui.links import restore_from_link, share_view, stop_page
 from explorer.ui.settings import IMPORTED, IMPORTED_KEY, MODEL, imported_embedder, shared_settings
@@ -169,11 +170,11 @@ with outputs:
             line_distances=line_distances if real else "model",
         )
     except ValueError as error:
-        st.error(str(error))
+        msg.error(str(error))
         stop_page(share_note)
 
     for notice in scene.notices:
-        st.info(notice, icon="ℹ️")
+        msg.info(notice, icon="ℹ️")
     if len(phrases) == 1:
         st.info("One phrase is one point: add a second phrase to see a distance.", icon="➕")
     answer = scene.answer_text()
