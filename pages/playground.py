@@ -2,37 +2,45 @@
 
 from __future__ import annotations
 
-import math
-
 import streamlit as st
 
-from explorer.config import ALL_PAIRS_MAX, IMPORT_MAX_BYTES, MAX_PHRASES
-from explorer.documents.readers.vectors import IMPORT_SUFFIXES, read_uploads
+from explorer.config import ALL_PAIRS_MAX, MAX_PHRASES, TOY_DISTANCE_AXES
 from explorer.figures.export import file_stem, scene_exports
 from explorer.figures.playground import scene_figure
 from explorer.figures.style import chart_config, clicked_index
 from explorer.links import Param
-from explorer.phrases import markdown_escape, shorten
+from explorer.phrases import shorten
 from explorer.presets import PRESETS
 from explorer.space.scene import build_scene
 from explorer.ui import messages as msg
-from explorer.ui.cache import get_model
+from explorer.ui.cache import get_model, random_pair_similarity
 from explorer.ui.links import restore_from_link, share_view, stop_page
-from explorer.ui.settings import IMPORTED, IMPORTED_KEY, MODEL, imported_embedder, shared_settings
+from explorer.ui.playground import (
+    AXES_KEY,
+    FOCUS_KEY,
+    LAST,
+    LINES_KEY,
+    article_box,
+    import_expander,
+    is_article_view,
+    line_settings,
+    pairs_table,
+)
+from explorer.ui.settings import IMPORTED, MODEL, imported_embedder, shared_settings
 from explorer.ui.widgets import PHRASES_KEY, phrase_box
 
-FOCUS_KEY = "focus"
 CHART_KEY = "map"
-IMPORT_NOTES_KEY = "_import_notes"  # session: (kind, message) pairs from the last import
-TEXT_BEFORE_IMPORT_KEY = "_text_before_import"
+#: Width of the map's plotting area, px, that labels are placed for: the chart fills
+#: the page's right column (its plot is about 450 px wide at a 1400-px window).
+MAP_PLOT_WIDTH = 420
 SHARE_NOTE = (
     "Imported vectors are not in the link (it carries the phrases and settings only). "
     "Send the Projector zip from “Export this map” with it."
 )
-LAST = 0  # focus option meaning "the last phrase"; phrase i is option i + 1
 #: What this page's link carries besides the phrases and the shared model, method, metric.
 PARAMS = [
-    Param("lines", "line_distances", ("model", "map")),
+    Param("lines", LINES_KEY, ("model", "map")),
+    Param("axes", AXES_KEY, tuple(TOY_DISTANCE_AXES)),
     Param("focus", FOCUS_KEY, kind="int", low=0, high=MAX_PHRASES),
 ]
 
@@ -42,46 +50,6 @@ def load_preset(name: str) -> None:
     _, phrases, model = PRESETS[name]
     st.session_state[PHRASES_KEY] = "\n".join(phrases)
     st.session_state[MODEL] = model
-    st.session_state[FOCUS_KEY] = LAST
-
-
-def import_vectors() -> None:
-    """Button callback: read the uploaded files; on success, explore their phrases as they are."""
-    files = st.session_state.get("import_files") or []
-    try:
-        imported = read_uploads({f.name: f.getvalue() for f in files})
-    except ValueError as error:
-        st.session_state[IMPORT_NOTES_KEY] = [("error", str(error))]
-        return  # what was loaded before stays
-    shown = imported.phrases[:MAX_PHRASES]
-    notes = [("warning", note) for note in imported.notes]
-    if len(imported.phrases) > MAX_PHRASES:
-        notes.append(
-            (
-                "warning",
-                f"The files hold {len(imported.phrases):,} phrases; the map takes up to "
-                f"{MAX_PHRASES}, so the first {MAX_PHRASES} are shown.",
-            )
-        )
-    notes.append(
-        (
-            "success",
-            f"Imported {len(imported.phrases):,} vectors of {imported.dim} dimensions from "
-            f"{imported.source}; they are drawn as they are, nothing is re-embedded.",
-        )
-    )
-    st.session_state[TEXT_BEFORE_IMPORT_KEY] = st.session_state.get(PHRASES_KEY, "")
-    st.session_state[IMPORTED_KEY] = imported.embedder()
-    st.session_state[IMPORT_NOTES_KEY] = notes
-    st.session_state[PHRASES_KEY] = "\n".join(shown)
-    st.session_state[MODEL] = IMPORTED
-    st.session_state[FOCUS_KEY] = LAST
-
-
-def restore_typed_phrases() -> None:
-    """Button callback: bring back the phrases typed before the import, on a built-in model."""
-    st.session_state[PHRASES_KEY] = st.session_state.pop(TEXT_BEFORE_IMPORT_KEY, "")
-    st.session_state[MODEL] = "minilm"
     st.session_state[FOCUS_KEY] = LAST
 
 
@@ -101,46 +69,15 @@ st.markdown(
     "An embedding is a **coordinate**: a model turns each phrase into a point, and "
     "**distance = similarity**. Type phrases, one per line, and see where they land."
 )
+line_distances, axes = line_settings(real=real)
 
-with st.sidebar:
-    line_distances = st.radio(
-        "Numbers on the lines",
-        ["model", "map"],
-        format_func={
-            "model": "true distance (all the model's dimensions)",
-            "map": "distance as drawn (2-D)",
-        }.get,
-        key="line_distances",
-        disabled=not real,
-        persist_state="session",
-    )
-
-inputs, outputs = st.columns([2, 3], gap="large")
+inputs, outputs = st.columns([2, 3], gap="medium")
 with inputs:
     buttons = st.columns(len(PRESETS))
     for column, (name, (label, _, _)) in zip(buttons, PRESETS.items(), strict=True):
         column.button(label, key=f"preset_{name}", on_click=load_preset, args=(name,))
     phrases = phrase_box().phrases
-    with st.expander("Import vectors computed elsewhere"):
-        st.file_uploader(
-            "Embedding Projector vectors.tsv + metadata.tsv (or its zip), a .npy with a "
-            "phrases .txt, or a points .csv",
-            type=[suffix.lstrip(".") for suffix in IMPORT_SUFFIXES],
-            accept_multiple_files=True,
-            key="import_files",
-            # Twice the limit: a file a little over it reaches explorer.documents.export,
-            # whose message gives its exact size; the browser refuses the rest.
-            max_upload_size=math.ceil(2 * IMPORT_MAX_BYTES / 1024 / 1024),
-        )
-        st.button("Explore these vectors", key="import_button", on_click=import_vectors)
-        for kind, note in st.session_state.get(IMPORT_NOTES_KEY, []):
-            getattr(st, kind)(markdown_escape(note))
-        if TEXT_BEFORE_IMPORT_KEY in st.session_state:
-            st.button(
-                "Bring back the phrases I had typed",
-                key="restore_typed",
-                on_click=restore_typed_phrases,
-            )
+    import_expander()
     st.session_state["_phrase_count"] = len(phrases)
     if st.session_state.get(FOCUS_KEY) not in range(len(phrases) + 1):
         st.session_state[FOCUS_KEY] = LAST
@@ -153,7 +90,8 @@ with inputs:
         key=FOCUS_KEY,
     )
     selected = None if focus == LAST else focus - 1
-    table_slot = st.container()
+    if is_article_view(phrases, settings.model):
+        article_box(axes)
 
 with outputs:
     if not phrases:
@@ -167,7 +105,8 @@ with outputs:
             method=settings.method if real else "pca",
             metric=settings.metric if real else "euclidean",
             selected=selected,
-            line_distances=line_distances if real else "model",
+            line_distances=line_distances,
+            axes=axes,
         )
     except ValueError as error:
         msg.error(str(error))
@@ -177,10 +116,13 @@ with outputs:
         msg.info(notice, icon="ℹ️")
     if len(phrases) == 1:
         st.info("One phrase is one point: add a second phrase to see a distance.", icon="➕")
-    answer = scene.answer_text()
+    baseline = None
+    if settings.model == "minilm" and scene.metric == "cosine":
+        baseline = random_pair_similarity("minilm")
+    answer = scene.answer_text(random_similarity=baseline)
     if answer:
         st.markdown(answer)
-    figure = scene_figure(scene)
+    figure = scene_figure(scene, plot_width=MAP_PLOT_WIDTH)
     st.plotly_chart(
         figure,
         key=CHART_KEY,
@@ -194,10 +136,15 @@ with outputs:
             "The projected axes carry no meaning: only closeness does, and the 2-D picture "
             "distorts it. The table compares true and drawn distances."
         )
-    else:
+    elif axes == "both":
         st.caption(
             "Toy model: x = casual → formal, y = negative → positive. The map is the whole "
             "space, so each d= is exactly the length of its line."
+        )
+    else:
+        st.caption(
+            f"Toy model: each d= is the distance on {TOY_DISTANCE_AXES[axes]} alone, how far "
+            "apart the two phrases are along that axis; the other axis is not counted."
         )
     if len(phrases) > ALL_PAIRS_MAX:
         st.caption(
@@ -220,24 +167,7 @@ with outputs:
                 on_click="ignore",
             )
 
-with table_slot:
-    if len(phrases) > 1:
-        drawn = "; and as drawn in 2-D" if scene.is_projected else ""
-        st.markdown(f"**Distances between pairs** ({scene.true_space}{drawn})")
-        table = scene.pair_table()
-        numbers = [c for c in table.columns if not c.startswith("phrase")]
-        st.dataframe(
-            table,
-            hide_index=True,
-            height=min(420, 38 + 35 * len(table)),
-            # Numbers first: the column is narrow and the phrases are long.
-            column_order=[numbers[0], "phrase A", "phrase B", *numbers[1:]],
-            column_config={
-                **{c: st.column_config.NumberColumn(format="%.3f") for c in numbers[:2]},
-                "phrase A": st.column_config.TextColumn(width="medium"),
-                "phrase B": st.column_config.TextColumn(width="medium"),
-            },
-            key="pairs",
-        )
+if len(phrases) > 1:
+    pairs_table(scene)
 
 share_view(PARAMS, note=share_note)

@@ -15,10 +15,11 @@ from typing import TypeVar
 import numpy as np
 import streamlit as st
 
-from explorer.config import GIL_SWITCH_INTERVAL_S, public_demo
+from explorer.config import GIL_SWITCH_INTERVAL_S, RANDOM_PAIR_QUANTILE, public_demo
 from explorer.documents.jobs import DocumentBudget, JobBoard
 from explorer.models import Embedder, load_model, worker
 from explorer.models.prefilled import prefilled_model
+from explorer.space.inside import cosine_baseline
 from explorer.space.methods import MethodComparison, compare_methods
 from explorer.space.projection import warm_up_umap
 
@@ -87,6 +88,16 @@ def get_model(name: str) -> Embedder:
     """
     start_warm_up()
     return prefilled_model(name, waiting=_loading_spinner) or load_model(name)
+
+
+@st.cache_resource(show_spinner="Measuring random pairs of phrases once (a few seconds)…")
+def random_pair_similarity(model_name: str) -> float:
+    """The cosine similarity ``RANDOM_PAIR_QUANTILE`` of random phrase pairs stay below.
+
+    Once per server (:func:`explorer.space.inside.cosine_baseline`): a pair scoring no
+    higher is "about as related as any two phrases" for that model.
+    """
+    return cosine_baseline(model_name).quantile(RANDOM_PAIR_QUANTILE)
 
 
 @st.cache_data(

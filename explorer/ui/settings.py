@@ -28,6 +28,12 @@ IMPORTED = "imported"
 IMPORTED_KEY = "_imported"
 #: The distance a session starts with: the real model's own (the toy model's is Euclidean).
 DEFAULT_METRIC = "cosine"
+#: Why the toy model shows no projection or distance setting.
+TOY_NOTE = (
+    "Projection and distance: the toy model is already 2-D, so nothing is projected, and "
+    "it measures Euclidean distance on its plane, as the article does. Pick the real model "
+    "to choose them."
+)
 #: The link parameter of each setting.
 PARAMS = {
     MODEL: Param("model", MODEL, tuple(BUILTIN_MODELS)),
@@ -85,8 +91,9 @@ def draw_settings(page: str) -> Settings:
     """Read the link's settings for ``page``, then draw the ones it uses in the sidebar.
 
     app.py calls it before the page runs, on every run, so the widgets belong
-    to the entry script. A page that uses the model disables the projection
-    and the distance while the toy model (already 2-D) is chosen.
+    to the entry script. A page that uses the model hides the projection and
+    the distance while the toy model (already 2-D) is chosen, saying why; they
+    keep their values.
     """
     uses = PAGE_SETTINGS.get(page, ())
     restore_shared_from_link(page, [PARAMS[name] for name in uses])
@@ -111,25 +118,25 @@ def draw_settings(page: str) -> Settings:
                 persist_state="session",
             )
             real = model != "toy"
-        if METHOD in uses:
+        if not real and (METHOD in uses or METRIC in uses):
+            st.caption(TOY_NOTE)
+        if METHOD in uses and real:
             st.selectbox(
                 "Projection to 2-D",
                 list(METHODS),
                 format_func=METHODS.get,
                 key=METHOD,
-                disabled=not real,
                 help=f"The real model has {REAL_MODEL_DIM} dimensions; a projection draws a "
                 "2-D shadow of them. The toy model is already 2-D. One choice for every page.",
                 persist_state="session",
             )
-        if METRIC in uses:
+        if METRIC in uses and real:
             st.radio(
                 "Distance",
                 list(METRICS),
                 format_func=METRICS.get,
                 key=METRIC,
                 horizontal=True,
-                disabled=not real,
                 help="Cosine: 1 − cosine similarity (0 = same direction). Euclidean: "
                 f"straight-line distance. Both are measured in all {REAL_MODEL_DIM} "
                 "dimensions; distances on a map are Euclidean, as the eye reads them. The "

@@ -10,9 +10,19 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer.config import MAX_PHRASE_CHARS, MAX_PHRASES
+from explorer.config import (
+    IMPORT_MAX_BYTES,
+    MAX_PHRASE_CHARS,
+    MAX_PHRASES,
+    RANDOM_PAIR_QUANTILE,
+    TOY_DISTANCE_AXES,
+)
 from explorer.figures.style import point_label
+from explorer.phrases import markdown_escape
 from explorer.presets import ARTICLE_PHRASES, TOPIC_PHRASES
+from explorer.space.article import article_callout
+from explorer.space.inside import cosine_baseline
+from explorer.ui.settings import TOY_NOTE
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 SETTINGS = ("model", "method", "metric")
@@ -186,7 +196,7 @@ def test_html_emoji_and_rtl_are_shown_literally(app) -> None:
     assert labels[3:] == ["🎉🔥", "שלום עולם"]
     answer = [m.value for m in app.markdown if m.value.startswith("Nearest to")][0]
     # Markdown shows a backslash-escaped character literally: no "<" may stay bare.
-    assert "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in answer
+    assert f"“{markdown_escape('<img src=x onerror=alert(1)>')}”" in answer
     assert re.search(r"(?<!\\)<", answer) is None
 
 
@@ -239,7 +249,9 @@ def test_a_broken_import_says_why_and_keeps_what_was_there(app) -> None:
     app.file_uploader(key="import_files").set_value(bad).run()
     app.button(key="import_button").click().run()
     assert not app.exception
-    assert app.error[0].value.startswith(r"vectors\.tsv, line 2 has 1 values but the first")
+    assert app.error[0].value.startswith(
+        markdown_escape("vectors.tsv, line 2 has 1 values but the first")
+    )
     assert app.radio(key="model").value == "toy"
     assert points(app)["x"] == before
 
@@ -265,3 +277,74 @@ def test_the_settings_are_shared_by_every_page_that_uses_them(app) -> None:
     assert messages(app)["info"] == [  # the article's 3 phrases: UMAP was asked for
         "UMAP needs at least 4 phrases, got 3; showing PCA instead. Add phrases to use UMAP."
     ]
+
+
+def answer_of(at: AppTest) -> str:
+    (answer,) = [m.value for m in at.markdown if m.value.startswith(("Nearest to", "No phrase"))]
+    return answer
+
+
+def test_the_toy_model_measures_distance_on_one_axis(app, toy) -> None:
+    assert [r.key for r in app.radio if r.key in ("line_distances", "method", "metric")] == []
+    assert TOY_NOTE in [c.value for c in app.sidebar.caption]
+    assert app.radio(key="toy_axes").options == list(TOY_DISTANCE_AXES.values())
+    app.radio(key="toy_axes").set_value("tone").run()
+    coords = toy.encode(ARTICLE_PHRASES)
+    tone = np.abs(coords[:, 1, None] - coords[None, :, 1])
+    assert sorted(distance_labels(app)) == sorted(
+        f"d={tone[i, j]:.2f}" for i, j in [(0, 1), (0, 2), (1, 2)]
+    )
+    assert answer_of(app).startswith(
+        "Nearest to **“Hey sorry can't make it tonight, something came up”** is **“Dear sir"
+    )
+    assert "(distance on tone only (negative → positive))" in answer_of(app)
+    (table,) = app.dataframe
+    assert table.value["distance"].round(6).tolist() == sorted(
+        round(float(tone[i, j]), 6) for i, j in [(0, 1), (0, 2), (1, 2)]
+    )
+    app.radio(key="toy_axes").set_value("formality").run()
+    assert "(distance on formality only (casual → formal))" in answer_of(app)
+
+
+def test_the_article_preset_shows_the_computed_callout_and_a_tone_button(app) -> None:
+    lines = article_callout().lines()
+    shown = [m.value for m in app.markdown]
+    assert "\n".join(f"- {line}" for line in lines) in shown
+    assert "lessgo" in answer_of(app).split(" is ")[1]
+    app.button(key="tone_only").click().run()
+    assert app.radio(key="toy_axes").value == "tone"
+    assert "Dear sir" in answer_of(app).split(" is ")[1]
+    assert [b.key for b in app.button if b.key == "tone_only"] == []  # already on tone
+    type_phrases(app, "\n".join(ARTICLE_PHRASES[:2]))
+    assert [c for c in app.markdown if c.value == "**The article's picture, measured**"] == []
+
+
+def test_an_unknown_axes_value_in_the_link_warns_and_measures_both(minilm) -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["model"] = "toy"
+    at.query_params["axes"] = "diagonal"
+    at.run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == [
+        "The link asks for axes “diagonal”, which is not one of both, tone, formality; "
+        "using the default."
+    ]
+    assert at.radio(key="toy_axes").value == "both"
+
+
+def test_unrelated_phrases_on_the_real_model_name_no_winner(app) -> None:
+    app.radio(key="model").set_value("minilm").run()
+    type_phrases(app, "bake bread at home\nthe stock market fell\nmy cat sleeps all day")
+    threshold = cosine_baseline("minilm").quantile(RANDOM_PAIR_QUANTILE)
+    answer = answer_of(app)
+    assert answer.startswith("No phrase is really near **“my cat sleeps all day”**")
+    assert f"stay below {threshold:.2f}" in answer
+    app.radio(key="metric").set_value("euclidean").run()  # the baseline is for cosine
+    assert answer_of(app).startswith("Nearest to")
+
+
+def test_the_uploader_states_the_import_limit(app) -> None:
+    (uploader,) = app.get("file_uploader")
+    limit_mb = IMPORT_MAX_BYTES / 1024 / 1024
+    assert uploader.proto.label.endswith(f"up to {limit_mb:g} MB in all")
+    assert "64 MB" not in uploader.proto.label
