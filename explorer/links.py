@@ -153,9 +153,9 @@ def link_note(link: ShareLink, params: Mapping[str, str]) -> str:
         >>> link_note(ShareLink("http://x/?phrases=a"), {"phrases": "a"})  # doctest: +ELLIPSIS
         'This link has 19 characters; ... stay readable while they fit in 1,500 characters ...'
     """
-    size = "" if link.url is None else f"This link has {len(link.url):,} characters; "
+    size = "Links" if link.url is None else f"This link has {len(link.url):,} characters; links"
     note = (
-        f"{size}links are offered up to {MAX_LINK_CHARS:,} characters (the web server "
+        f"{size} are offered up to {MAX_LINK_CHARS:,} characters (the web server "
         f"refuses a request over {SERVER_HEAD_BYTES // 1024} KB without opening the app)."
     )
     if COMPRESSED_PARAM in params:

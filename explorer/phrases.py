@@ -233,6 +233,19 @@ WORD_JOINER = "\u2060"
 _AUTOLINK = re.compile(r"(?<=[A-Za-z])(?=://)|(?<=[Ww][Ww])(?=[Ww]\.)|(?<=@)(?=[-\w])")
 
 
+def break_autolinks(text: str) -> str:
+    """``text`` with a word joiner (invisible) where GFM would make a link by itself.
+
+    :func:`markdown_escape` does this; call it first on a text that is escaped
+    piece by piece (a URL split into words would escape each word alone).
+
+    Example:
+        >>> break_autolinks("http://x.example www.x.example a@x.example")
+        'http\\u2060://x.example ww\\u2060w.x.example a@\\u2060x.example'
+    """
+    return _AUTOLINK.sub(WORD_JOINER, text)
+
+
 def _markdown_char(text: str, i: int) -> str:
     char, before, after = text[i], text[i - 1 : i], text[i + 1 : i + 2]
     escaped = "\\" + char
@@ -269,7 +282,7 @@ def markdown_escape(text: str) -> str:
         >>> markdown_escape("Merged 1 duplicate line: “a cat”.")
         'Merged 1 duplicate line: “a cat”.'
     """
-    flat = _AUTOLINK.sub(WORD_JOINER, " ".join(text.split()))
+    flat = break_autolinks(" ".join(text.split()))
     return "".join(_markdown_char(flat, i) for i in range(len(flat)))
 
 

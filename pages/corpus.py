@@ -217,7 +217,7 @@ with map_slot:
 if found is not None:
     if found.note:
         st.info(say(found.note), icon="🔤")
-    st.subheader(f"Search hits, {found.how}")
+    st.subheader(say(f"Search hits, {found.how}"))
     if not found.hits:
         st.info("Nothing in the corpus shares a word with the query.", icon="🔎")
     st.dataframe(view.hits_table(found.hits), hide_index=True, key="corpus_hits_table")

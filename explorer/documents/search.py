@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 from explorer.config import SEARCH_INDEXES_KEPT, SEARCH_K, SEARCH_PRESET_QUERY
 from explorer.models import Embedder, load_model
 from explorer.models.doc_cache import DocumentCache, Progress, default_cache
-from explorer.phrases import clean_phrase, escape, markdown_escape
+from explorer.phrases import break_autolinks, clean_phrase, escape, markdown_escape
 from explorer.space.distances import unit_rows
 from explorer.space.projection import Projection, compute_projection
 
@@ -96,7 +96,7 @@ def highlight(text: str, marked: Sequence[str], *, markup: str = "markdown") -> 
 
     Example:
         >>> highlight("Fix <b>my</b> car!", ["fix", "my"])
-        '**Fix** \\\\<b\\\\>**my**\\\\</b\\\\> car\\\\!'
+        '**Fix** \\\\<b\\\\>**my**\\\\</b\\\\> car!'
         >>> highlight("Fix <b>my</b> car!", ["my"], markup="html")
         'Fix &lt;b&gt;<b>my</b>&lt;/b&gt; car!'
     """
@@ -110,7 +110,7 @@ def highlight(text: str, marked: Sequence[str], *, markup: str = "markdown") -> 
         bold = "**{}**"
     else:
         plain, bold = escape, "<b>{}</b>"
-    flat = " ".join(text.split()) if markup == "markdown" else text
+    flat = break_autolinks(" ".join(text.split())) if markup == "markdown" else text
     wanted = set(marked)
     out: list[str] = []
     last = 0

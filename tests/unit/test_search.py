@@ -218,11 +218,13 @@ def test_words_are_lowercase_and_keep_inner_apostrophes() -> None:
 def test_highlight_escapes_html_and_markdown_and_bolds_shared_words() -> None:
     text = "Fix <script>alert(1)</script> my *car*  now"
     markdown = highlight(text, ["fix", "car", "script"])
-    assert markdown == (
-        "**Fix** \\<**script**\\>alert\\(1\\)\\</**script**\\> my \\***car**\\* now"
-    )
+    assert markdown == ("**Fix** \\<**script**\\>alert(1)\\</**script**\\> my \\***car**\\* now")
     html = highlight(text, ["car"], markup="html")
     assert html == "Fix &lt;script&gt;alert(1)&lt;/script&gt; my *<b>car</b>*  now"
+    url = highlight("see https://evil.example/x or www.evil.example", ["evil", "see"])
+    assert url == (  # a word joiner breaks the automatic links the bold pieces would make
+        "**see** https\u2060://**evil**.example/x or ww\u2060w.**evil**.example"
+    )
     with pytest.raises(ValueError, match="Unknown markup 'latex'"):
         highlight("x", [], markup="latex")
 

@@ -11,7 +11,10 @@ from explorer.links import (
     COMPRESSED_PARAM,
     MAX_NUMBER_DIGITS,
     PHRASES_PARAM,
+    SERVER_HEAD_BYTES,
     Param,
+    ShareLink,
+    link_note,
     parse_whole,
     phrases_params,
     read_params,
@@ -134,3 +137,23 @@ def test_negative_numbers_only_where_the_range_allows_them() -> None:
         parse_whole("1" * (MAX_NUMBER_DIGITS + 1), name="k", low=0, high=10)
     with pytest.raises(ValueError, match="list of up to 100"):
         Param("sel", "sel", kind="ints", low=1, high=10).parse(",".join(["1"] * 101))
+
+
+def test_the_share_note_states_the_limits_and_the_form() -> None:
+    readable = phrases_params("a cat\na dog")
+    link = share_link("http://h/", readable)
+    assert link_note(link, readable) == (
+        f"This link has {len(link.url):,} characters; links are offered up to 8,000 characters "
+        "(the web server refuses a request over 16 KB without opening the app). The phrases "
+        "stay readable while they fit in 1,500 characters once encoded; longer lists travel "
+        "compressed (pz=)."
+    )
+    packed = phrases_params("\n".join(f"phrase number {i}" for i in range(200)))
+    assert link_note(share_link("http://h/", packed), packed).endswith(
+        "The phrases travel compressed (pz=), as they always do over 1,500 characters once encoded."
+    )
+    assert link_note(ShareLink(None, "too long"), {"q": "x"}) == (
+        "Links are offered up to 8,000 characters (the web server refuses a request over 16 KB "
+        "without opening the app)."
+    )
+    assert SERVER_HEAD_BYTES > 2 * MAX_LINK_CHARS  # the limit offered leaves room for headers
