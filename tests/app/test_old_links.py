@@ -184,3 +184,21 @@ def test_an_inside_a_vector_link() -> None:
         "(all 384 dimensions)." in markdown(at)
     )
     assert written_link(at) == link
+
+
+@pytest.mark.parametrize(
+    ("axes", "nearest"),
+    [
+        ("tone", "Dear sir, I regret to inform you that we have to cancel your appointment."),
+        ("both", "lessgo we are so back guys wgmi"),
+    ],
+)
+def test_the_article_link_measures_on_the_axes_it_names(axes: str, nearest: str) -> None:
+    link = {"phrases": "\n".join(ARTICLE_PHRASES), "model": "toy", "axes": axes}
+    at = open_old_link("playground", link)
+    assert at.radio(key="toy_axes").value == axes
+    (answer,) = [m for m in markdown(at) if m.startswith("Nearest to")]
+    assert answer.startswith(
+        f"Nearest to **“Hey sorry can't make it tonight, something came up”** is **“{nearest}”**"
+    )
+    assert written_link(at)["axes"] == axes
