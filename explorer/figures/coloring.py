@@ -1,5 +1,6 @@
-"""How one column colours the corpus map: numbers on a colour scale, anything else
-by category, rare categories grouped as grey "other" (no Streamlit here).
+"""Colours of categories (a palette whose colours stay apart, grey for "other"),
+and how one column colours the corpus map: numbers on a colour scale, anything
+else by category, rare categories grouped as grey "other" (no Streamlit here).
 """
 
 from __future__ import annotations
@@ -7,15 +8,93 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
 
 from explorer.config import CORPUS_COLOR_CATEGORIES
-from explorer.figures.style import OTHER_COLOR, category_color
 
 OTHER = "other"
 MISSING = "(missing)"
+#: The one grey of categories: "other" (rare values grouped) and missing values.
+OTHER_COLOR = "#b0b0b0"
+#: Palette colours kept for categories: at least this CIELAB chroma (no near-grey
+#: that could pass for "other") and at most this lightness (none fades into the
+#: white background).
+CATEGORY_MIN_CHROMA = 30.0
+CATEGORY_MAX_LIGHTNESS = 85.0
+
+
+def cielab(colors: list[str]) -> NDArray[np.float64]:
+    """CIELAB (D65) of ``#rrggbb`` colours, one row (L, a, b) each: Euclidean distances
+    between rows are perceived colour differences (ΔE 1976).
+
+    Example:
+        >>> lab = cielab(["#ffffff", "#000000"])
+        >>> lab[:, 0].round(1).tolist(), round(float(np.linalg.norm(lab[0] - lab[1])), 1)
+        ([100.0, 0.0], 100.0)
+    """
+    rgb = np.array([[int(c[i : i + 2], 16) / 255 for i in (1, 3, 5)] for c in colors])
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    to_xyz = np.array(
+        [[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]
+    )
+    xyz = linear @ to_xyz.T / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 216 / 24389, np.cbrt(xyz), (24389 / 27 * xyz + 16) / 116)
+    return np.column_stack(
+        [116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])]
+    )
+
+
+def chroma_lightness(color: str) -> tuple[float, float]:
+    """A ``#rrggbb`` colour's CIELAB chroma (0 = grey) and lightness (0 black, 100 white).
+
+    Example:
+        >>> [round(v) for v in chroma_lightness("#b0b0b0")], round(chroma_lightness("#d62728")[0])
+        ([0, 72], 79)
+    """
+    lightness, a, b = cielab([color])[0]
+    return float(np.hypot(a, b)), float(lightness)
+
+
+@lru_cache(maxsize=1)
+def category_palette() -> tuple[str, ...]:
+    """``CORPUS_COLOR_CATEGORIES`` colours that tell categories apart, none near grey.
+
+    colorcet's ``glasbey_category10``: Glasbey's method picks each next colour as
+    far as possible (in a perceptual colour space) from all before it, starting
+    from the familiar Category10 (blue, orange, green, red, ...). Colours with a
+    chroma below ``CATEGORY_MIN_CHROMA`` (greys, greyish browns) or lighter than
+    ``CATEGORY_MAX_LIGHTNESS`` are left out, so grey means "other" alone.
+
+    Example:
+        >>> palette = category_palette()
+        >>> len(set(palette)) == len(palette) == CORPUS_COLOR_CATEGORIES, palette[:3]
+        (True, ('#1f77b3', '#ff7e0e', '#2ba02b'))
+    """
+    import colorcet
+
+    colors = list(colorcet.palette["glasbey_category10"])
+    lab = cielab(colors)
+    chroma = np.hypot(lab[:, 1], lab[:, 2])
+    kept = [
+        color
+        for color, lightness, c in zip(colors, lab[:, 0], chroma, strict=True)
+        if c >= CATEGORY_MIN_CHROMA and lightness <= CATEGORY_MAX_LIGHTNESS
+    ]
+    return tuple(kept[:CORPUS_COLOR_CATEGORIES])
+
+
+def category_color(position: int) -> str:
+    """The colour of the category at ``position``; positions past the palette start it again.
+
+    Example:
+        >>> category_color(0) == category_color(CORPUS_COLOR_CATEGORIES) != category_color(1)
+        True
+    """
+    palette = category_palette()
+    return palette[position % len(palette)]
 
 
 @dataclass(frozen=True, eq=False)
