@@ -38,7 +38,7 @@ def configure_server() -> None:
     Example:
         >>> before = sys.getswitchinterval()
         >>> configure_server()
-        >>> sys.getswitchinterval() == GIL_SWITCH_INTERVAL_S, worker.enabled()
+        >>> round(sys.getswitchinterval(), 6) == GIL_SWITCH_INTERVAL_S, worker.enabled()
         (True, True)
         >>> sys.setswitchinterval(before); worker.enable(False)
     """
