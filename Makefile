@@ -36,7 +36,7 @@ PREFILLED := $(VENV)/share/embedding-explorer/minilm.npz
 $(PREFILLED): explorer/presets.py explorer/data/toy_weights.npz $(VENV)/.installed
 	@echo "==> Embedding the preset phrases with the real models once (about 20 s), so a fresh"
 	@echo "    server draws its first picture before the model has loaded"
-	$(BIN)/python -m explorer.models.prefilled
+	$(BIN)/python -c "from explorer.models.prefilled import write_prefilled; print(*write_prefilled())"
 
 install: $(VENV)/.installed $(PREFILLED)
 

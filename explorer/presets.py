@@ -10,6 +10,8 @@ ARTICLE_PHRASES = [
     "lessgo we are so back guys wgmi",
     "Hey sorry can't make it tonight, something came up",
 ]
+#: The article's phrase 3 written out formally: same content, another register.
+FORMAL_REWRITE = "Hello, I am sorry, but I cannot attend tonight: something has come up."
 
 #: Phrases from three topics that share few words: the real model groups them.
 TOPIC_PHRASES = [

@@ -1,13 +1,13 @@
 """The preset phrases' vectors, made by the real models at install time, so the first
 picture draws before a model has loaded.
 
-``make install`` runs ``python -m explorer.models.prefilled``: it loads each built-in
-model and writes one file per model, ``<prefilled_dir()>/<model>.npz``, in the
-embedding cache's batch format (``keys``: the sha256 of each phrase's model text,
-``vectors``, ``checksum``; see :func:`explorer.models.doc_cache.read_batch`) plus
-the model's :func:`fingerprint`. At run time a :class:`PrefilledEmbedder` answers a
-request whose phrases are all in its file from the file, and any other through the
-real model, loaded on first need (or by the app's warm-up thread before that).
+``make install`` runs :func:`write_prefilled`: it loads each built-in model and
+writes one file per model, ``<prefilled_dir()>/<model>.npz``, in the embedding
+cache's batch format (``keys``: the sha256 of each phrase's model text, ``vectors``,
+``checksum``; see :func:`explorer.models.doc_cache.read_batch`) plus the model's
+:func:`fingerprint`. At run time a :class:`PrefilledEmbedder` answers a request
+whose phrases are all in its file from the file, and any other through the real
+model, loaded on first need (or by the app's warm-up thread before that).
 
 A file that is missing, unreadable, of the wrong width, holding NaN, with a wrong
 checksum, or written for other versions of the model's packages or weights (its
@@ -33,8 +33,8 @@ from explorer.config import REAL_MODEL_DIM
 from explorer.models.base import Embedder
 from explorer.models.doc_cache import checksum, read_batch, text_digest
 from explorer.models.loader import load_model
-from explorer.models.toy import TOY_AXIS_TITLES, TOY_WEIGHTS
-from explorer.presets import AXES_PRESETS, PRESETS
+from explorer.models.toy import TOY_AXIS_TITLES, TOY_WEIGHTS, VALIDATION_SET, load_labelled
+from explorer.presets import ARTICLE_PHRASES, AXES_PRESETS, FORMAL_REWRITE, PRESETS
 
 logger = logging.getLogger(__name__)
 
@@ -84,15 +84,19 @@ def fingerprint(name: str) -> str:
 
 
 def preset_phrase_sets() -> list[list[str]]:
-    """The phrase lists prefilled: the Playground's presets, then the axes page's poles and phrases.
+    """The phrase lists prefilled, each embedded in one call as the page showing it asks.
 
-    Each is embedded in one call, as the page that shows it asks for it.
+    The Playground's presets, the article's phrases with the formal rewrite (its
+    callout), the axes page's poles and phrases, and the reference phrases
+    (random-pair baselines, :func:`explorer.space.inside.reference`).
 
     Example:
         >>> preset_phrase_sets()[0][1]
         'lessgo we are so back guys wgmi'
     """
     sets = [list(phrases) for _, phrases, _ in PRESETS.values()]
+    sets.append([*ARTICLE_PHRASES, FORMAL_REWRITE])
+    sets.append(load_labelled(VALIDATION_SET).texts)
     for preset in AXES_PRESETS.values():
         sets += [list(pole) for pole in (*preset.x_poles, *preset.y_poles)]
         sets.append(list(preset.phrases))
@@ -240,8 +244,3 @@ def prefilled_model(
     if table is None:
         return None
     return PrefilledEmbedder(table, load=lambda: load_model(name), waiting=waiting)
-
-
-if __name__ == "__main__":
-    for written in write_prefilled():
-        print(f"Wrote {written}")

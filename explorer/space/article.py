@@ -18,14 +18,12 @@ from numpy.typing import NDArray
 
 from explorer.config import RANDOM_PAIR_QUANTILE
 from explorer.models import Embedder, load_model
-from explorer.presets import ARTICLE_PHRASES
+from explorer.presets import ARTICLE_PHRASES, FORMAL_REWRITE
 from explorer.space.distances import distances
 from explorer.space.inside import cosine_baseline
 
 #: The distances the article's drawing gives phrase 3: to phrase 1, to phrase 2.
 ARTICLE_DRAWN = (0.78, 1.28)
-#: Phrase 3's message written out formally: same content, another register.
-FORMAL_REWRITE = "Hello, I am sorry, but I cannot attend tonight: something has come up."
 
 
 @dataclass(frozen=True)

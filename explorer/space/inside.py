@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 
 from explorer.config import BASELINE_PAIRS, BASELINE_SEED, MODEL_TITLES, STRIPS_MAX
 from explorer.models import TOY_AXIS_TITLES, load_model
+from explorer.models.prefilled import prefilled_model
 from explorer.space.distances import distances
 
 #: The labels the reference phrases carry, and the toy model's axis for each.
@@ -135,7 +136,8 @@ def reference(model_name: str = "minilm") -> Reference:
     from explorer.models.toy import VALIDATION_SET, load_labelled
 
     labelled = load_labelled(VALIDATION_SET)
-    vectors = load_model(model_name).encode(labelled.texts)
+    # Prefilled at install (explorer.models.prefilled): the model need not load for them.
+    vectors = (prefilled_model(model_name) or load_model(model_name)).encode(labelled.texts)
     return Reference(
         texts=tuple(labelled.texts),
         labels=_read_only(labelled.labels),

@@ -107,7 +107,7 @@ import explorer.ui.cache as cache
 from streamlit.testing.v1 import AppTest
 
 cache.start_warm_up = lambda: None  # the app's background load, off to look at sys.modules
-at = AppTest.from_file("app.py", default_timeout=120).run()
+at = AppTest.from_file(sys.argv[2], default_timeout=120).run()
 assert not at.exception and not at.error, [e.value for e in at.error]
 (chart,) = at.get("plotly_chart")
 points = next(t for t in json.loads(chart.proto.spec)["data"] if t["name"] == "phrases")
@@ -123,7 +123,7 @@ print(json.dumps({"drawn": drawn, "before": before, "new": new, "after": after})
 def test_a_fresh_process_draws_the_article_without_loading_the_model(folder, toy) -> None:
     env = {**os.environ, PREFILLED_DIR_ENV: str(folder), "HF_HUB_OFFLINE": "1"}
     done = subprocess.run(
-        [sys.executable, "-c", FRESH_PROCESS, NEW_PHRASE],
+        [sys.executable, "-c", FRESH_PROCESS, NEW_PHRASE, str(ROOT / "app.py")],
         cwd=ROOT,
         env=env,
         capture_output=True,
