@@ -32,11 +32,12 @@ def rendered(at: AppTest) -> list[str]:
     return [e.value for kind in MARKDOWN_KINDS for e in getattr(at, kind)]
 
 
-def assert_safe(at: AppTest) -> list[str]:
+def assert_safe(at: AppTest, *, echoed: bool = True) -> list[str]:
     """No Markdown on the page that mentions the payload's host can link or load it."""
     assert not at.exception, at.exception
     hostile = [m for m in rendered(at) if "evil" in m]
-    assert hostile, rendered(at)  # the payload is shown (escaped), so the check means something
+    # Where the page repeats the value (escaped), the check below has something to check.
+    assert hostile or not echoed, rendered(at)
     for markdown in hostile:
         assert not UNSAFE.search(markdown), markdown
     return hostile
@@ -96,8 +97,9 @@ def test_the_same_image_at_both_poles_is_not_loaded(minilm) -> None:
         ("fidelity.py", {"phrases": "\n".join([LINK, IMAGE, BARE, LINK, "a", "b", "c"])}),
         ("inside.py", {"phrases": f"{LINK}\n{IMAGE}\n{BARE}", "pick": "1,2,3"}),
         ("axes.py", {"phrases": f"{LINK}\n{BARE}\n{LINK}", "y_from": LINK, "y_to": IMAGE}),
-        ("search.py", {"corpus": "sample", "q": f"{LINK} {IMAGE} {BARE}"}),
-        ("corpus.py", {"source": "sample", "q": f"{LINK} {BARE}", "color": IMAGE}),
+        # The query stays in its text box; the bad hits value is what the page repeats.
+        ("search.py", {"corpus": "sample", "q": f"{LINK} {IMAGE} {BARE}", "hits": IMAGE}),
+        ("corpus.py", {"source": "sample", "q": f"{LINK} {BARE}", "row": IMAGE}),
         (
             "corpus.py",
             {
