@@ -49,6 +49,7 @@ SELECTION_KEY = "_corpus_selection"
 SELECTION_LINK_KEY = "corpus_selection_link"
 FILTER_LINK_KEY = "corpus_filter_link"
 _FILTER_DRAWN_KEY = "_corpus_filter_drawn"
+_SELECTION_DRAWN_KEY = "_corpus_selection_drawn"
 CLUSTER_TABLE_KEY = "corpus_clusters_table"
 _CLUSTERS_KEY = "_corpus_clusters_shown"  # the clusters on the map shown, by job and map
 
@@ -105,12 +106,13 @@ def selection_rows(count: int) -> list[int]:
     """The selected rows (0-based) of a corpus of ``count``: the map's, or a link's."""
     rows = [r for r in st.session_state.get(SELECTION_KEY, []) if r < count]
     linked = st.session_state.get(SELECTION_LINK_KEY)
-    if linked is not None and list(linked) != fl.link_rows(rows)[0]:
-        rows, problem = fl.rows_from_link(linked, count)
+    if linked is not None and list(linked) != st.session_state.get(_SELECTION_DRAWN_KEY):
+        rows, problem = fl.rows_from_link(linked, count)  # the link's, on arrival
         if problem:
-            msg.warn(problem, icon="🔗")
+            st.warning(problem, icon="🔗")
     st.session_state[SELECTION_KEY] = rows
-    st.session_state[SELECTION_LINK_KEY] = fl.link_rows(rows)[0]
+    written = fl.link_rows(rows)[0]
+    st.session_state[SELECTION_LINK_KEY] = st.session_state[_SELECTION_DRAWN_KEY] = written
     return rows
 
 
