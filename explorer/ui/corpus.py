@@ -109,7 +109,7 @@ def selection_rows(count: int) -> list[int]:
     if linked is not None and list(linked) != st.session_state.get(_SELECTION_DRAWN_KEY):
         rows, problem = fl.rows_from_link(linked, count)  # the link's, on arrival
         if problem:
-            st.warning(problem, icon="🔗")
+            msg.warn(problem, icon="🔗")
     st.session_state[SELECTION_KEY] = rows
     written = fl.link_rows(rows)[0]
     st.session_state[SELECTION_LINK_KEY] = st.session_state[_SELECTION_DRAWN_KEY] = written
