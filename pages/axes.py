@@ -16,6 +16,7 @@ from explorer.space.toy_agreement import toy_agreement
 from explorer.ui import messages as msg
 from explorer.ui.cache import get_model
 from explorer.ui.links import restore_from_link, share_view, stop_page
+from explorer.ui.tables import agreement_columns, axes_columns, fitted_table
 from explorer.ui.widgets import PHRASES_KEY, html_download, phrase_box
 
 PRESET_KEY = "axes_preset"
@@ -50,6 +51,12 @@ def load_preset() -> None:
     if name in AXES_PRESETS:
         for slot, text in preset_poles(name).items():
             st.session_state[POLE_KEYS[slot]] = text
+
+
+def examples_of(phrases: list[str]) -> str | None:
+    """The preset whose example phrases ``phrases`` are, if any."""
+    found = [name for name, p in AXES_PRESETS.items() if list(p.phrases) == phrases]
+    return found[0] if found else None
 
 
 def load_example_phrases(name: str) -> None:
@@ -101,12 +108,19 @@ with inputs:
             key=PRESET_KEY,
             on_change=load_preset,
         )
-        if matched is not None:
+        if matched is not None and phrases != list(AXES_PRESETS[matched].phrases):
+            other = examples_of(phrases)
+            if other is not None:
+                st.caption(
+                    f"Your phrases are the examples of “{AXES_PRESETS[other].label}”, "
+                    "written for other axes."
+                )
             st.button(
                 "Use this preset's example phrases",
                 key="axes_examples",
                 on_click=load_example_phrases,
                 args=(matched,),
+                type="primary" if other is not None else "secondary",
                 help="Replaces the phrases with ones that spread along these axes.",
             )
 
@@ -154,42 +168,24 @@ with outputs:
 
     st.markdown("**Each phrase on your axes**")
     table = result.table(phrases)
-    x_column, y_column, outside_column = table.columns[1:]
-    st.dataframe(
-        table,
-        hide_index=True,
-        height=min(420, 38 + 35 * len(table)),
-        column_config={
-            "phrase": st.column_config.TextColumn(width="medium"),
-            x_column: st.column_config.NumberColumn(format="%+.2f"),
-            y_column: st.column_config.NumberColumn(format="%+.2f"),
-            outside_column: st.column_config.ProgressColumn(
-                format="percent", min_value=0.0, max_value=1.0
-            ),
-        },
-        key="axes_table",
-    )
+    fitted_table(table, key="axes_table", **axes_columns(list(table.columns)))
 
-    if matched is not None and AXES_PRESETS[matched].toy_axes:
-        st.markdown("**Does this agree with the trained toy model?**")
-        with st.spinner("Placing the toy model's validation phrases (once per server)…"):
-            agreement = toy_agreement(result, phrases, toy=get_model("toy"))
-        st.dataframe(
-            agreement.table(result.axis_titles),
-            hide_index=True,
-            column_config={"axis": st.column_config.TextColumn(width="medium")},
-            key="toy_agreement",
-        )
-        st.caption(
-            "Spearman rank correlation per axis (1: the same order, 0: unrelated). The toy "
-            "model was trained on labelled phrases; these axes only know a few examples per "
-            "end. The validation set is fixed: phrases the toy model never saw, with graded "
-            "human labels. Your phrases need at least 3 for a correlation."
-        )
-    else:
-        st.caption(
-            "Load the article's axes (casual ↔ formal, negative ↔ positive) to see how this "
-            "pole-based placement agrees with the trained toy model."
-        )
+if matched is not None and AXES_PRESETS[matched].toy_axes:
+    st.markdown("**Does this agree with the trained toy model?**")
+    with st.spinner("Placing the toy model's validation phrases (once per server)…"):
+        agreement = toy_agreement(result, phrases, toy=get_model("toy"))
+    table = agreement.table(result.axis_titles)
+    fitted_table(table, key="toy_agreement", **agreement_columns(list(table.columns)))
+    st.caption(
+        "Spearman rank correlation per axis (1: the same order, 0: unrelated). The toy "
+        "model was trained on labelled phrases; these axes only know a few examples per "
+        "end. The validation set is fixed: phrases the toy model never saw, with graded "
+        "human labels. Your phrases need at least 3 for a correlation."
+    )
+else:
+    st.caption(
+        "Load the article's axes (casual ↔ formal, negative ↔ positive) to see how this "
+        "pole-based placement agrees with the trained toy model."
+    )
 
 share_view(PARAMS)

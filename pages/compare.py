@@ -16,6 +16,7 @@ from explorer.ui import messages as msg
 from explorer.ui.cache import get_model
 from explorer.ui.links import restore_from_link, share_view, stop_page
 from explorer.ui.settings import shared_settings
+from explorer.ui.tables import fitted_table, neighbour_columns
 from explorer.ui.widgets import html_download, phrase_box
 
 PHRASE_KEY = "phrase"
@@ -112,17 +113,6 @@ st.caption(
 
 st.subheader("Nearest neighbour of each phrase, in each space")
 table = comparison.table()
-numbers = [c for c in table.columns if c not in ("phrase", "agree") and not c.startswith("nearest")]
-st.dataframe(
-    table,
-    hide_index=True,
-    height=min(460, 38 + 35 * len(table)),
-    column_config={
-        "phrase": st.column_config.TextColumn(width="medium"),
-        **{c: st.column_config.NumberColumn(format="%.3f") for c in numbers},
-        "agree": st.column_config.CheckboxColumn("agree", help="Both spaces name the same phrase"),
-    },
-    key="neighbours",
-)
+fitted_table(table, key="neighbours", **neighbour_columns(list(table.columns)))
 
 share_view(PARAMS)

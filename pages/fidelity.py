@@ -22,11 +22,13 @@ from explorer.figures.fidelity import (
 )
 from explorer.figures.style import chart_config
 from explorer.links import Param
+from explorer.space.fidelity import NEIGHBOUR_COUNT_NOTE
 from explorer.space.methods import pca_variance
 from explorer.ui import messages as msg
 from explorer.ui.cache import get_model, score_methods
 from explorer.ui.links import restore_from_link, share_view, stop_page
 from explorer.ui.settings import shared_settings
+from explorer.ui.tables import fitted_table
 from explorer.ui.widgets import example_phrases_button, html_download, phrase_box
 
 MODEL = "minilm"
@@ -131,17 +133,18 @@ with shepard_column:
 with map_column:
     toggles = st.columns(2)
     show_false = toggles[0].toggle(
-        f"False neighbours ({len(fid.false_lines)})",
+        f"False neighbours ({fid.false_count} pairs)",
         key="false",
         help=f"Red dotted lines: pairs drawn among each other's {fid.k} nearest, "
         f"but not among the true {fid.k} nearest.",
     )
     show_torn = toggles[1].toggle(
-        f"Torn neighbours ({len(fid.torn_lines)})",
+        f"Torn neighbours ({fid.torn_count} pairs)",
         key="torn",
         help=f"Dark dashed lines: a phrase and its true nearest neighbour, drawn outside "
         f"each other's {fid.k} nearest on the map.",
     )
+    st.caption(NEIGHBOUR_COUNT_NOTE)
     figure = neighbour_map_figure(
         phrases,
         projection.coords,
@@ -162,12 +165,11 @@ with map_column:
 st.subheader("PCA, UMAP or t-SNE: which picture to trust?")
 st.markdown(comparison.verdict())
 table = comparison.table()
-numbers = [c for c in table.columns if c not in ("method", "drawn with")]
-st.dataframe(
+fitted_table(
     table,
-    hide_index=True,
     key="methods_table",
-    column_config={c: st.column_config.NumberColumn(format="%.2f") for c in numbers[:4]},
+    labels={"false neighbours": "false-neighbour pairs", "torn neighbours": "torn-neighbour pairs"},
+    helps={"false neighbours": NEIGHBOUR_COUNT_NOTE, "torn neighbours": NEIGHBOUR_COUNT_NOTE},
 )
 st.plotly_chart(
     methods_figure(comparison),

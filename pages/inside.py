@@ -19,6 +19,7 @@ from explorer.space.inside import (
 from explorer.ui import messages as msg
 from explorer.ui.cache import get_model
 from explorer.ui.links import restore_from_link, share_view, stop_page
+from explorer.ui.tables import fitted_table, readability_columns
 from explorer.ui.widgets import example_phrases_button, phrase_box
 
 MODEL = "minilm"
@@ -154,16 +155,7 @@ st.markdown(
     f"**r = {formality.toy_r:+.2f}** and **r = {sentiment.toy_r:+.2f}**."
 )
 table = readability.table()
-st.dataframe(
-    table,
-    hide_index=True,
-    key="readability_table",
-    column_config={
-        c: st.column_config.NumberColumn(format="%+.2f")
-        for c in table.columns
-        if table[c].dtype.kind == "f"
-    },
-)
+fitted_table(table, key="readability_table", **readability_columns(list(table.columns)))
 st.caption(
     "Pearson correlation r: +1 or −1 = the numbers rise or fall exactly with the label, "
     "0 = unrelated. Meaning is spread over many dimensions at once, so an axis that means "

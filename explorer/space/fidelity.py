@@ -43,6 +43,11 @@ SCORE_EXPLANATIONS = {
     "knn_recall": "The share of each phrase's {k} true nearest neighbours that are also its "
     "{k} nearest on the map (1 = all of them).",
 }
+#: What :attr:`Fidelity.false_count` and :attr:`Fidelity.torn_count` count, for the page.
+NEIGHBOUR_COUNT_NOTE = (
+    "Counted in pairs of phrases, one line each: a pair that is a false (or torn) "
+    "neighbour from both ends counts once, on the map and in the table."
+)
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,25 @@ class Fidelity:
     def torn_lines(self) -> list[tuple[int, int]]:
         """Torn neighbours as lines to draw: each unordered pair once, ``i < j``."""
         return _unordered(self.torn_neighbours)
+
+    @property
+    def false_count(self) -> int:
+        """How many pairs of phrases are false neighbours (a pair found from both ends
+        counts once): the lines the map draws, the number the page shows everywhere."""
+        return len(self.false_lines)
+
+    @property
+    def torn_count(self) -> int:
+        """How many pairs of phrases are torn neighbours, each pair once (see :attr:`false_count`).
+
+        Example:
+            >>> line = [[0.0, 0], [1, 0], [2, 0], [3, 0], [4, 0], [5, 0], [6, 0]]
+            >>> shuffled = [[0.0, 0], [6, 0], [2, 0], [4, 0], [1, 0], [5, 0], [3, 0]]
+            >>> f = fidelity(line, shuffled, k=2)
+            >>> f.false_count == len(f.false_lines) <= len(f.false_neighbours)
+            True
+        """
+        return len(self.torn_lines)
 
     def scores(self) -> dict[str, float | None]:
         """The four scores by name (keys of :data:`SCORE_EXPLANATIONS`)."""

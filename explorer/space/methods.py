@@ -79,8 +79,8 @@ class MethodComparison:
                     "trustworthiness": f.trustworthiness,
                     "continuity": f.continuity,
                     f"{f.k}-NN recall": f.knn_recall,
-                    "false neighbours": len(f.false_neighbours),
-                    "torn neighbours": len(f.torn_neighbours),
+                    "false neighbours": f.false_count,
+                    "torn neighbours": f.torn_count,
                 }
             )
         return pd.DataFrame(rows)

@@ -18,7 +18,8 @@ from explorer.space.scene import Scene
 from explorer.ui import messages
 from explorer.ui.cache import get_model
 from explorer.ui.settings import IMPORTED, IMPORTED_KEY, MODEL
-from explorer.ui.widgets import PHRASES_KEY, fitted_table
+from explorer.ui.tables import fitted_table
+from explorer.ui.widgets import PHRASES_KEY
 
 FOCUS_KEY = "focus"
 #: Session key (and link parameter ``axes``) of the toy model's "Measure distance on".

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from explorer.figures.style import point_label
 from explorer.presets import ARTICLE_PHRASES
 from tests.app.pages import open_page
+from tests.app.tables import shortened
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "compare.py")
@@ -82,7 +83,7 @@ def test_phrases_typed_on_another_page_are_the_ones_shown(toy, minilm) -> None:
     for figure in figures(at):
         assert points(figure)["text"] == [point_label(p) for p in PHRASES]
     (table,) = at.dataframe
-    assert table.value["phrase"].tolist() == PHRASES
+    assert shortened(table.value["phrase"], PHRASES)
     assert list(table.value.columns) == [
         "phrase",
         "toy x (casual → formal)",
@@ -96,8 +97,8 @@ def test_phrases_typed_on_another_page_are_the_ones_shown(toy, minilm) -> None:
     agree = expected_agreement(toy, minilm, PHRASES)
     assert int(table.value["agree"].sum()) == agree
     assert f"nearest neighbour of {agree} of 5 phrases" in summary(at)
-    cat = table.value.set_index("phrase").loc["a cat sleeping on the sofa"]
-    assert cat["nearest in real model (384-d, cosine)"] == "the dog barked at the mailman"
+    cat = table.value.iloc[PHRASES.index("a cat sleeping on the sofa")]
+    assert shortened([cat["nearest in real model (384-d, cosine)"]], [PHRASES[4]])
 
 
 def test_selecting_a_phrase_highlights_it_in_both_maps_with_its_lines() -> None:
@@ -191,4 +192,4 @@ def test_phrases_typed_on_the_playground_are_here_after_a_page_switch() -> None:
     assert not at.exception
     assert [i.value for i in at.info] == []  # not "Type at least one phrase…"
     (table,) = at.dataframe
-    assert table.value["phrase"].tolist() == PHRASES
+    assert shortened(table.value["phrase"], PHRASES)

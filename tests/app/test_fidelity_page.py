@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from explorer.figures.style import point_label
 from explorer.presets import TOPIC_PHRASES
-from explorer.space.fidelity import fidelity
+from explorer.space.fidelity import NEIGHBOUR_COUNT_NOTE, fidelity
 from explorer.space.methods import compare_methods
 from explorer.space.projection import compute_projection
 from tests.app.pages import chart_titled, messages, open_page
@@ -115,7 +115,15 @@ def test_toggles_draw_false_and_torn_neighbour_lines(minilm) -> None:
         "on the map",
         "phrases",
     ]
-    assert at.toggle(key="false").label == f"False neighbours ({len(expected.false_lines)})"
+    assert at.toggle(key="false").label == f"False neighbours ({expected.false_count} pairs)"
+    assert at.toggle(key="torn").label == f"Torn neighbours ({expected.torn_count} pairs)"
+    (table,) = at.dataframe
+    pca = table.value.iloc[0]  # the map drawn is PCA's: the same counts in the table
+    assert (pca["false neighbours"], pca["torn neighbours"]) == (
+        expected.false_count,
+        expected.torn_count,
+    )
+    assert NEIGHBOUR_COUNT_NOTE in [c.value for c in at.caption]
 
 
 def test_settings_come_from_the_url_and_bad_values_are_ignored(minilm) -> None:
@@ -133,7 +141,7 @@ def test_settings_come_from_the_url_and_bad_values_are_ignored(minilm) -> None:
     at = run_page(THREE, method="<script>", metric="", k="abc", torn="maybe")
     assert not at.exception
     assert messages(at, "warning")[:4] == [
-        "The link asks for method “<script>”, which is not one of pca, umap, tsne; "
+        "The link asks for method “\\<script>”, which is not one of pca, umap, tsne; "
         "using the default.",
         "The link asks for metric “”, which is not one of euclidean, cosine; using the default.",
         "The link asks for k “abc”, which is not a whole number from 1 to 15; using the default.",
