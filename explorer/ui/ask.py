@@ -23,6 +23,7 @@ from explorer.documents.retrieval import Retrieved, Retriever
 from explorer.documents.search import highlight
 from explorer.links import Param
 from explorer.phrases import markdown_escape, shorten
+from explorer.ui import messages as msg
 from explorer.ui.jobs import run_job
 from explorer.ui.links import share_view
 
@@ -156,7 +157,7 @@ def show_context(hits: Sequence[Retrieved]) -> None:
 def show_ranking(title: str, caption: str, hits: Sequence[Retrieved], score: str, key: str) -> None:
     """One retriever's hits, briefly, for the side-by-side comparison."""
     st.markdown(f"**{title}**")
-    st.caption(caption)
+    msg.caption(caption)
     with st.container(key=key):
         if not hits:
             st.info("No chunk shares a content word with the question: BM25 finds nothing.")

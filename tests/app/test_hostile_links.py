@@ -3,7 +3,9 @@ every number in a link is read strictly (issue 16 §1 and §4)."""
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -185,3 +187,32 @@ def test_the_share_popover_says_how_long_links_travel(minilm) -> None:
     assert note in [c.value for c in at.sidebar.caption]
     assert "travel compressed (pz=), as they always do over 1,500 characters" in note
     assert "up to 8,000 characters" in note and "16 KB" in note
+
+
+def test_messages_made_from_variables_go_through_the_safe_helpers() -> None:
+    """A guard for new code: ``st.warning(problem)`` or ``st.error(str(error))`` would show
+    a link's or file's text as Markdown; explorer.ui.messages (``msg.warn``...) shows it
+    literally. Upper-case names are the app's own constants."""
+    kinds = {"warning", "error", "info", "success", "toast", "caption"}
+    root = Path(__file__).resolve().parents[2]
+    files = [*(root / "pages").glob("*.py"), *(root / "explorer" / "ui").glob("*.py")]
+    raw = []
+    for path in [root / "app.py", *files]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in kinds
+                and node.args
+            ):
+                continue
+            owner, arg = node.func.value, node.args[0]
+            if isinstance(owner, ast.Name) and owner.id in ("msg", "messages", "logger"):
+                continue
+            variable = isinstance(arg, ast.Attribute | ast.Subscript) or (
+                isinstance(arg, ast.Name) and not arg.id.isupper()
+            )
+            stringified = isinstance(arg, ast.Call) and ast.unparse(arg.func) == "str"
+            if variable or stringified:
+                raw.append(f"{path.relative_to(root)}:{node.lineno}: {ast.unparse(node)}")
+    assert raw == []
