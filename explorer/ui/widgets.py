@@ -73,4 +73,3 @@ def example_phrases_button() -> None:
         on_click=add_example_phrases,
         help="Adds them below your phrases; nothing you typed is removed.",
     )
-
