@@ -33,7 +33,8 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 # The preset phrases' vectors, made by the real models, so a fresh server draws its
 # first picture before the model has loaded (explorer/models/prefilled.py).
 PREFILLED := $(VENV)/share/embedding-explorer/minilm.npz
-$(PREFILLED): explorer/presets.py explorer/data/toy_weights.npz $(VENV)/.installed
+$(PREFILLED): explorer/models/prefilled.py explorer/presets.py explorer/data/toy_weights.npz \
+		explorer/data/toy_validation.csv $(VENV)/.installed
 	@echo "==> Embedding the preset phrases with the real models once (about 20 s), so a fresh"
 	@echo "    server draws its first picture before the model has loaded"
 	$(BIN)/python -c "from explorer.models.prefilled import write_prefilled; print(*write_prefilled())"

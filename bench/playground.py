@@ -18,6 +18,7 @@ import statistics
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,6 +125,30 @@ def open_page(browser, url: str):
     return page
 
 
+@contextmanager
+def fresh_server():
+    """A new `streamlit run` (stopped afterwards): its url, seconds until it answered, process."""
+    from bench.harness import free_port, start_server, stop_server
+
+    port = free_port()
+    started = time.perf_counter()
+    server = start_server(port, log=Path("/tmp/bench-server.log"))
+    try:
+        yield f"http://127.0.0.1:{port}", time.perf_counter() - started, server
+    finally:
+        stop_server(server)
+
+
+def first_visit(browser, url: str):
+    """The Playground in a new tab and the seconds until its first chart was drawn."""
+    from bench.harness import wait_for_chart
+
+    start = time.perf_counter()
+    page = open_page(browser, url)
+    wait_for_chart(page, FIRST_CHART, timeout=180_000)
+    return page, time.perf_counter() - start
+
+
 def visit(browser, url: str) -> float:
     """Seconds from opening the Playground in a new tab to its first chart drawn."""
     from bench.harness import wait_for_chart
@@ -167,27 +192,16 @@ def bench_first_visits(runs: int) -> None:
     """(d) alone, on ``runs`` fresh servers: the cold first visit vs warm visits."""
     from playwright.sync_api import sync_playwright
 
-    from bench.harness import free_port, launch_chromium, start_server, stop_server, wait_for_chart
+    from bench.harness import launch_chromium
 
     ratios = []
     for run in range(runs):
-        port = free_port()
-        started = time.perf_counter()
-        server = start_server(port, log=Path("/tmp/bench-server.log"))
-        up = time.perf_counter() - started
-        url = f"http://127.0.0.1:{port}"
-        try:
-            with sync_playwright() as playwright:
-                browser = launch_chromium(playwright)
-                start = time.perf_counter()
-                page = open_page(browser, url)
-                wait_for_chart(page, FIRST_CHART, timeout=180_000)
-                first = time.perf_counter() - start
-                load_real_model(page)
-                warm = statistics.median(visit(browser, url) for _ in range(3))
-                browser.close()
-        finally:
-            stop_server(server)
+        with fresh_server() as (url, up, _), sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            page, first = first_visit(browser, url)
+            load_real_model(page)
+            warm = statistics.median(visit(browser, url) for _ in range(3))
+            browser.close()
         print(f"run {run + 1} of {runs}:")
         print("\n".join(first_visit_lines(started=up, first=first, warm=warm)))
         ratios.append(first / warm)
@@ -198,30 +212,15 @@ def bench_first_visits(runs: int) -> None:
 def bench_browser() -> None:
     from playwright.sync_api import sync_playwright
 
-    from bench.harness import (
-        free_port,
-        launch_chromium,
-        peak_memory_mib,
-        start_server,
-        stop_server,
-        wait_for_chart,
-    )
+    from bench.harness import launch_chromium, peak_memory_mib, wait_for_chart
 
     def wait_chart(page, predicate: str) -> None:
         wait_for_chart(page, predicate, timeout=180_000)
 
-    port = free_port()
-    started = time.perf_counter()
-    server = start_server(port, log=Path("/tmp/bench-server.log"))
-    up = time.perf_counter() - started
-    url = f"http://127.0.0.1:{port}"
-    try:
+    with fresh_server() as (url, up, server):
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
-            start = time.perf_counter()
-            page = open_page(browser, url)
-            wait_chart(page, FIRST_CHART)
-            first = time.perf_counter() - start
+            page, first = first_visit(browser, url)
             second = visit(browser, url)
             print(f"(d) second visit (new tab, right after the first): {second:.2f} s")
 
@@ -259,8 +258,6 @@ def bench_browser() -> None:
             print("\n".join(first_visit_lines(started=up, first=first, warm=warm)))
             browser.close()
         print(f"    server peak memory (VmHWM): {peak_memory_mib(server.pid):.0f} MiB")
-    finally:
-        stop_server(server)
 
 
 if __name__ == "__main__":
