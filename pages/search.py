@@ -14,7 +14,7 @@ from explorer.config import (
 )
 from explorer.documents.corpus import Corpus
 from explorer.documents.readers import SAMPLE_SOURCE, from_text, load_sample
-from explorer.documents.search import Hit, build_index, highlight
+from explorer.documents.search import build_index
 from explorer.documents.search_map import build_search_map
 from explorer.figures.search import search_map_figure
 from explorer.figures.style import chart_config
@@ -22,8 +22,9 @@ from explorer.links import Param
 from explorer.models.doc_cache import default_cache
 from explorer.phrases import clean_phrase
 from explorer.phrases import markdown_escape as say
-from explorer.ui.cache import get_model
+from explorer.ui.cache import get_model, random_pair_similarity
 from explorer.ui.links import restore_from_link, share_view, stop_page
+from explorer.ui.search import best_hit_verdict, corpus_map, show_hit
 from explorer.ui.uploads import choose_corpus, search_upload
 from explorer.ui.widgets import html_download
 
@@ -70,20 +71,6 @@ def load_pasted() -> Corpus | None:
         st.info("Paste documents, one per line, then press Ctrl+Enter.", icon="✏️")
         return None
     return from_text(text)
-
-
-def show_hit(rank: int, hit: Hit, score_name: str, topics: tuple[str, ...] | None) -> None:
-    parts = [f"**{rank}.** {score_name} **{hit.score:.2f}**"]
-    if score_name == "cosine similarity":
-        parts[0] += f" (d = {1 - hit.score:.2f})"
-    if topics is not None:
-        parts.append(say(topics[hit.index]))
-    if hit.shares_no_word:
-        parts.append("*shares no word with the query*")
-    else:
-        parts.append("shares " + ", ".join(f"**{say(w)}**" for w in hit.shared_words))
-    with st.container(border=True):
-        st.markdown(" · ".join(parts) + "\n\n" + highlight(hit.text, hit.shared_words))
 
 
 restore_from_link("search", PARAMS, phrases=False)
@@ -160,17 +147,14 @@ if not (query or "").strip():
 try:
     semantic = index.semantic(query, k=k)
     keyword = index.keyword(query, k=k)
-    search_map = build_search_map(index, query, semantic, topics=active.topics)
 except ValueError as error:
     st.error(say(str(error)), icon="🚫")
     stop_page(SHARE_NOTE)
 
-if semantic and semantic[0].shares_no_word:
-    st.success(
-        "The best semantic hit shares **no word** with your query, so keyword search cannot "
-        "find it: the model puts the two near each other because they mean similar things.",
-        icon="💡",
-    )
+verdict = best_hit_verdict(semantic[0], random_pair_similarity(MODEL)) if semantic else None
+if verdict is not None:
+    kind, text = verdict
+    getattr(st, kind)(text, icon="💡" if kind == "success" else "🤷")
 
 by_meaning, by_words = st.columns(2, gap="large")
 with by_meaning:
@@ -195,15 +179,22 @@ with by_words:
             show_hit(rank, hit, "TF-IDF score", active.topics)
 
 st.subheader("On the map")
+try:
+    search_map = build_search_map(
+        index, query, semantic, topics=active.topics, projection=corpus_map(index)
+    )
+except ValueError as error:
+    st.error(say(str(error)), icon="🚫")
+    stop_page(SHARE_NOTE)
 if search_map.notice:
     st.info(say(search_map.notice), icon="ℹ️")
 figure = search_map_figure(search_map)
 st.plotly_chart(figure, key="search_map", config=chart_config(file_stem="search-map"))
 html_download(figure, key="html_search", file_stem="search-map", title="Search by meaning")
 st.caption(
-    f"PCA is fitted to the corpus alone; the query is placed with the same projection, so the "
-    f"documents stay put whatever you search. Each d= is the cosine distance in all "
-    f"{model.dim} dimensions: the 2-D picture distorts distances, the numbers do not."
+    f"The map is fitted to the corpus alone, so the documents stay put whatever you search. "
+    f"{say(search_map.placement_text)} Each d= is the cosine distance in all {model.dim} "
+    "dimensions: the 2-D picture distorts distances, the numbers do not."
 )
 
 share_view(PARAMS, phrases=False, note=SHARE_NOTE)

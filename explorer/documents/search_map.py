@@ -1,10 +1,11 @@
 """The search map: a corpus projected to 2-D once, and queries placed into that map.
 
-The projection is fitted to the corpus alone (PCA, as
+The projection is fitted to the corpus alone and never refitted for a query:
+the corpus stays where it was whatever you search for. On a PCA map (as
 :func:`explorer.space.projection.compute_projection` makes it: centred, signs
-fixed, deterministic) and the query is *transformed* with it, not refitted:
-the corpus stays where it was whatever you search for, and the query lands
-where its vector says.
+fixed, deterministic) the query is *transformed* with PCA's linear map; a UMAP
+map keeps no such map, so the query goes to the similarity-weighted mean of
+its :data:`QUERY_NEIGHBOURS` most similar documents (:func:`place_query`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,62 @@ from numpy.typing import NDArray
 
 from explorer.documents.search import Hit, SearchIndex
 from explorer.space.projection import Projection, compute_projection
+
+#: A map of the corpus places the query among this many of its most similar documents
+#: when the projection cannot transform new vectors (UMAP).
+QUERY_NEIGHBOURS = 5
+#: Below this share of the variance in PCA's first two components, the page says a PCA
+#: map of the corpus is a blob (and shows UMAP).
+PCA_BLOB_SHARE = 0.20
+#: How the query was placed, by how: the figure and the page say it.
+PLACEMENTS = {
+    "transform": "The query is placed with PCA's projection fitted to the corpus, not refitted.",
+    "neighbours": f"UMAP cannot place a new point: the query is drawn at the "
+    f"similarity-weighted mean of its {QUERY_NEIGHBOURS} most similar documents.",
+}
+
+
+def place_query(
+    coords: NDArray, similarities: NDArray, *, k: int = QUERY_NEIGHBOURS
+) -> NDArray[np.float64]:
+    """The query's ``(2,)`` place: the mean of its ``k`` most similar points, weighted by
+    similarity (the similarities above zero; all equally when none is).
+
+    Example:
+        >>> place_query(np.array([[0.0, 0], [2, 0], [9, 9]]), np.array([0.9, 0.3, -0.1]), k=2)
+        array([0.5, 0. ])
+    """
+    points = np.asarray(coords, dtype=np.float64)
+    scores = np.asarray(similarities, dtype=np.float64)
+    if len(points) == 0 or len(points) != len(scores):
+        raise ValueError(
+            f"Got {len(points)} points and {len(scores)} similarities; give one of each per "
+            "document, at least one."
+        )
+    nearest = np.argsort(-scores, kind="stable")[: max(1, k)]
+    weights = np.clip(scores[nearest], 0.0, None)
+    if weights.sum() <= 0:
+        weights = np.ones(len(nearest))
+    return (points[nearest] * weights[:, None]).sum(axis=0) / weights.sum()
+
+
+def blob_note(explained_variance: tuple[float, ...] | None) -> str | None:
+    """What the page says when PCA's first two components hold under :data:`PCA_BLOB_SHARE`.
+
+    Example:
+        >>> blob_note((0.04, 0.03))[:60]
+        'PCA at 4% / 3% of the variance is a blob: its first two comp'
+        >>> blob_note((0.3, 0.1)) is None
+        True
+    """
+    if explained_variance is None or sum(explained_variance[:2]) >= PCA_BLOB_SHARE:
+        return None
+    first, second = explained_variance[:2]
+    return (
+        f"PCA at {first:.0%} / {second:.0%} of the variance is a blob: its first two "
+        "components hold little of what tells these documents apart, so the map shows UMAP, "
+        "which keeps neighbourhoods instead."
+    )
 
 
 def fit_map(vectors: NDArray) -> Projection:
@@ -49,6 +106,8 @@ class SearchMap:
             hit in the model's own space; ``map_distances`` the same pairs as drawn.
         axis_titles, explained_variance, notice: from the fitted projection.
         model_name, dim: the model, and its number of dimensions.
+        method: the map's projection (``"pca"`` or ``"umap"``).
+        placement: how the query was placed, a key of :data:`PLACEMENTS`.
     """
 
     texts: tuple[str, ...]
@@ -64,6 +123,13 @@ class SearchMap:
     notice: str | None
     model_name: str
     dim: int
+    method: str = "pca"
+    placement: str = "transform"
+
+    @property
+    def placement_text(self) -> str:
+        """How the query was placed, in one sentence."""
+        return PLACEMENTS[self.placement]
 
 
 def build_search_map(
@@ -72,6 +138,7 @@ def build_search_map(
     hits: list[Hit],
     *,
     topics: list[str] | None = None,
+    projection: Projection | None = None,
 ) -> SearchMap:
     """Place the corpus and the query on one map, with the query's top hits.
 
@@ -80,6 +147,7 @@ def build_search_map(
         query: the query text.
         hits: the hits to join to the query (semantic ones, from :func:`explorer.documents.search`).
         topics: one label per document, to colour the points, or ``None``.
+        projection: a map of the corpus (e.g. UMAP's); default: the index's PCA.
 
     Example:
         >>> from explorer.models.doc_cache import DocumentCache
@@ -97,10 +165,18 @@ def build_search_map(
     for hit in hits:
         if not 0 <= hit.index < len(index) or index.texts[hit.index] != hit.text:
             raise ValueError(f"Hit {hit.index} is not a document of this corpus.")
-    fitted = index.projection
+    fitted = index.projection if projection is None else projection
+    if len(fitted.coords) != len(index):
+        raise ValueError(
+            f"The map has {len(fitted.coords)} points for {len(index)} documents; "
+            "project this corpus's vectors."
+        )
     query_vector = index.query_vector(query)
-    query_coords = fitted.transform(query_vector)[0]
     similarities = index.similarities(query_vector)
+    if fitted.mean is not None and fitted.components is not None:
+        placement, query_coords = "transform", fitted.transform(query_vector)[0]
+    else:
+        placement, query_coords = "neighbours", place_query(fitted.coords, similarities)
     drawn = [float(np.linalg.norm(fitted.coords[h.index] - query_coords)) for h in hits]
     return SearchMap(
         texts=index.texts,
@@ -116,4 +192,6 @@ def build_search_map(
         notice=fitted.notice,
         model_name=index.model.name,
         dim=int(index.model.dim),
+        method=fitted.method,
+        placement=placement,
     )

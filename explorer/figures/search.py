@@ -1,7 +1,7 @@
 """The search map as a Plotly figure (no Streamlit here).
 
 The corpus is drawn as small points coloured by topic, the query as a star
-placed with the corpus's fitted projection, and dashed lines join the query to
+placed on the corpus's fitted map (the subtitle says how), and dashed lines join the query to
 its top semantic hits, labelled with their true cosine distance in the model's
 own space. Every label and hover is HTML-escaped.
 """
@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from explorer.config import (
     HOVER_CHARS,
     LABEL_CHARS,
+    METHODS,
     MODEL_TITLES,
     SEARCH_MAP_WEBGL_MIN,
 )
@@ -155,10 +156,10 @@ def search_map_figure(smap: SearchMap, *, height: int = 620) -> go.Figure:
     true_space = f"cosine distance in all {smap.dim} dimensions"
     n = len(smap.texts)
     title, subtitle, top = fit_heading(
-        f"{model} ({smap.dim} dimensions): {n:,} documents projected to 2-D with PCA",
+        f"{model} ({smap.dim} dimensions): {n:,} documents projected to 2-D with "
+        f"{METHODS.get(smap.method, smap.method)}",
         f"Dashed lines: query ★ → its top {len(smap.hits)} semantic hits (numbered), "
-        f"d = {true_space} (1 − cosine similarity), not as drawn. "
-        "The query is placed with the projection fitted to the corpus, not refitted.",
+        f"d = {true_space} (1 − cosine similarity), not as drawn. {smap.placement_text}",
         width=SEARCH_CHART_WIDTH,
     )
     area = PlotArea(SEARCH_PLOT_WIDTH, height - top - MARGIN_BOTTOM)
@@ -262,7 +263,7 @@ def search_map_figure(smap: SearchMap, *, height: int = 620) -> go.Figure:
             name=QUERY_TRACE,
             hovertext=[
                 f"<b>Query</b>: {escape(shorten(smap.query, HOVER_CHARS))}<br>"
-                "placed with the corpus's projection (not refitted)"
+                f"{escape(smap.placement_text)}"
             ],
             hovertemplate="%{hovertext}<extra></extra>",
             cliponaxis=False,

@@ -10,12 +10,22 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explorer.config import SEARCH_CACHE_DIR_ENV, SEARCH_MAX_BYTES, SEARCH_PRESET_QUERY
+from explorer.documents.search import highlight, shared_words
+from explorer.documents.search_map import PLACEMENTS
 from explorer.phrases import markdown_escape
+from explorer.space.inside import cosine_baseline
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "search.py")
 AUTOMOBILE = "Automobile repairs"
 SAMPLE = "the built-in sample: 336 documents, 14 topics"
 KEPT = markdown_escape(f"Nothing changed: still searching {SAMPLE}.")
+#: The similarity 95% of random phrase pairs stay below, and the weak-match warning.
+RANDOM = cosine_baseline("minilm").quantile(0.95)
+WEAK = (
+    "The best match is weak: its cosine similarity, {:.2f}, is within the range of random "
+    "pairs of phrases (95% of them stay below {:.2f}). No document here is clearly about "
+    "your query."
+)
 SAVE_AS = "Save it as UTF-8 text (in Excel: Save As → “CSV UTF-8”) and upload it again."
 
 
@@ -87,8 +97,12 @@ def test_preset_finds_the_automobile_document_that_keyword_search_cannot(app, mi
     doc = minilm.encode(
         ["Automobile repairs: brake pads, oil changes and engine diagnostics done while you wait."]
     )[0]
-    assert labels[0] == f"d={1 - float(np.dot(doc, query_vector)):.2f}"
-    assert len(labels) >= 4  # a line too short for its label leaves it to the hover
+    lines = [t["meta"] for t in fig["data"] if t["name"] == "distance"]
+    assert lines[0]["rank"] == 1
+    assert lines[0]["distance"] == pytest.approx(1 - float(np.dot(doc, query_vector)), abs=1e-5)
+    # Each label names its line's distance; one with no free spot is left to the hover.
+    assert set(labels) <= {f"d={line['distance']:.2f}" for line in lines}
+    assert len(labels) >= 3
 
 
 def test_fewer_hits_and_an_emptied_query(app) -> None:
@@ -190,7 +204,8 @@ def test_ten_thousand_identical_lines_become_one_document(app) -> None:
         markdown_escape(
             "All 10,000 lines hold the same text, so the corpus has 1 document: "
             "“the very same line”. Searching one document always finds it; add different ones."
-        )
+        ),
+        WEAK.format(0.04, RANDOM),  # "anything" is not what the line is about
     ]
     assert len(semantic_hits(app)) == 1
 
@@ -216,7 +231,9 @@ def test_html_in_documents_and_query_is_shown_literally(app) -> None:
     assert not app.exception
     hits = semantic_hits(app) + keyword_hits(app)
     assert hits and not any("<script>" in h or "<b>" in h for h in hits)
-    assert any(h.endswith("\\<script\\>**alert**\\(1\\)\\</script\\> **engines**") for h in hits)
+    text, typed = "<script>alert(1)</script> engines", "<img src=x onerror=alert(2)> engines"
+    assert any(h.endswith(highlight(text, shared_words(typed, text))) for h in hits)
+    assert any(h.endswith("\\<script\\>**alert**(1)\\</script\\> **engines**") for h in hits)
     (query,) = [a for a in figure(app)["layout"]["annotations"] if a["name"] == "query label"]
     assert query["text"].startswith("query: &lt;img src=x")
 
@@ -252,3 +269,34 @@ def test_url_parameters_restore_a_search(minilm) -> None:
     at.run()
     assert not at.exception
     assert len(semantic_hits(at)) == 3 and AUTOMOBILE in semantic_hits(at)[0]
+
+
+def test_a_match_above_random_pairs_is_praised_with_its_numbers(app) -> None:
+    app.text_input(key="q").input("my tummy hurts after dinner").run()
+    assert not app.exception
+    assert semantic_hits(app)[0].startswith("**1.** cosine similarity **0.40**")
+    assert [s.value for s in app.success] == [
+        "The best semantic hit shares **no word** with your query, so keyword search cannot "
+        "find it: the model puts the two near each other because they mean similar things "
+        f"(cosine similarity 0.40, above 95% of random pairs of phrases, which stay below "
+        f"{RANDOM:.2f})."
+    ]
+    # The sample's PCA holds little of the variance: the page says so, and maps with UMAP.
+    assert (
+        "PCA at 4% / 3% of the variance is a blob: its first two components hold little of "
+        "what tells these documents apart, so the map shows UMAP, which keeps neighbourhoods "
+        "instead." in [i.value for i in app.info]
+    )
+    fig = figure(app)
+    title, subtitle = fig["layout"]["title"]["text"], fig["layout"]["title"]["subtitle"]["text"]
+    drawn_with = "UMAP" if title.endswith("with UMAP") else "PCA"
+    assert title.endswith(f"projected to 2-D with {drawn_with}")
+    placement = PLACEMENTS["neighbours" if drawn_with == "UMAP" else "transform"]
+    assert placement.split(":")[0] in subtitle.replace("<br>", " ")
+
+
+def test_a_weak_best_match_is_not_praised(app) -> None:
+    app.text_input(key="q").input("asdf").run()
+    assert semantic_hits(app)[0].startswith("**1.** cosine similarity **0.18**")
+    assert WEAK.format(0.18, RANDOM) in [w.value for w in app.warning]
+    assert [s.value for s in app.success] == []
