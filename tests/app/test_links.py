@@ -140,6 +140,11 @@ PAGE_LINKS = {
         "q": "how to fix my car",
         "hits": "5",
         "row": "3",
+        "filter": "",
+        "sel": "",
+        "view": "2d",
+        "clusters": "false",
+        "density": "false",
     },
 }
 
