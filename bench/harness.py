@@ -203,3 +203,25 @@ def texts_outside(chart: dict, *, tolerance: float = 1.0) -> list[str]:
         or t["box"][1] < top - tolerance
         or t["box"][3] > bottom + tolerance
     ]
+
+
+def text_problems(page) -> list[str]:
+    """Every pair of overlapping texts, and every text sticking out of its chart, in
+    all the Plotly charts on ``page`` (see :data:`TEXT_BOXES_JS`)."""
+    problems = []
+    for number, chart in enumerate(page.evaluate(TEXT_BOXES_JS), start=1):
+        problems += [
+            f"chart {number}: {a!r} overlaps {b!r}" for a, b in text_overlaps(chart["texts"])
+        ]
+        problems += [f"chart {number}: {t!r} sticks out" for t in texts_outside(chart)]
+    return problems
+
+
+#: JavaScript: whether every chart on the page is drawn (Plotly's full layout
+#: and data are there) and what each shows: its title and trace names.
+CHARTS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(p => ({
+  drawn: !!(p._fullLayout && p._fullData),
+  title: p._fullLayout && p._fullLayout.title ? p._fullLayout.title.text : '',
+  names: p._fullData ? p._fullData.map(t => t.name) : [],
+  points: p._fullData ? p._fullData.filter(t => t.name === 'phrases').map(t => t.x.length) : [],
+}))"""

@@ -227,15 +227,18 @@ class TextLayout:
         placed = np.array(self.texts).reshape(-1, 4)
         return 10 * outside + 3 * _area(box, placed) + 2 * _area(box, self.dots)
 
-    def take(self, candidates: Sequence[NDArray], *, required: bool = False) -> int | None:
+    def take(
+        self, candidates: Sequence[NDArray], *, required: bool = False, final: bool = True
+    ) -> int | None:
         """Place the first free candidate and return its index; ``None`` when none is
-        free (counted in ``dropped``), or with ``required`` the least bad one."""
+        free (counted in ``dropped`` unless another try follows: ``final=False``),
+        or with ``required`` the least bad one."""
         for index, box in enumerate(candidates):
             if self.is_free(box):
                 self.texts.append(np.asarray(box, dtype=float))
                 return index
         if not required or not candidates:
-            self.dropped += 1
+            self.dropped += final
             return None
         costs = [self.cost(box) + 1e-6 * rank for rank, box in enumerate(candidates)]
         index = int(np.argmin(costs))
@@ -284,8 +287,9 @@ def place_point_labels(
     """A spot for each point's label, in ``order`` (first placed, first served).
 
     Each label takes the first free of the eight spots around its point; with
-    ``callouts``, then the first free callout farther out; else ``None`` (its
-    hover still shows it). An empty label takes no spot.
+    ``callouts``, those left then take the first free callout farther out (once
+    every label that fits beside its point is placed); else ``None`` (its hover
+    still shows it). An empty label takes no spot.
 
     Example:
         >>> layout = TextLayout((0, 1), (0, 1), PlotArea(300, 300))
@@ -296,28 +300,24 @@ def place_point_labels(
         >>> [s.position for s in spots]
         ['bottom center', 'top center']
     """
-    points = layout.px(coords)
+    coords_list = np.asarray(coords, dtype=float).reshape(-1, 2)
+    points = layout.px(coords_list)
     sizes = np.broadcast_to(np.asarray(marker_size, dtype=float), (len(points),))
     spots: list[Spot | None] = [None] * len(points)
-    for i in order if order is not None else range(len(points)):
-        if not labels[i]:
-            continue
+    ranked = [i for i in (order if order is not None else range(len(points))) if labels[i]]
+    for i in ranked:
         w, h = text_size(labels[i], font_size=font_size)
         x, y = points[i]
         boxes = [point_label_box(p, x, y, w, h, marker_size=sizes[i]) for p in LABEL_CANDIDATES]
-        offsets: list[tuple[float, float]] = []
-        if callouts:
-            pad = 2 * ANNOTATION_PAD
-            offsets = _callout_candidates(x, y, w + pad, h + pad)
-            boxes += [centred_box(x + dx, y + dy, w + pad, h + pad) for dx, dy in offsets]
-        taken = layout.take(boxes)
-        if taken is None:
-            continue
-        if taken < len(LABEL_CANDIDATES):
+        taken = layout.take(boxes, final=not callouts)
+        if taken is not None:
             spots[i] = Spot(LABEL_CANDIDATES[taken])
-        else:
-            dx, dy = offsets[taken - len(LABEL_CANDIDATES)]
-            spots[i] = Spot(None, round(float(dx), 1), round(float(-dy), 1))
+    # Callouts only once every label that fits beside its point is there.
+    for i in ranked if callouts else ():
+        if spots[i] is None:
+            offset = place_callout(layout, coords_list[i], labels[i], font_size=font_size)
+            if offset is not None:
+                spots[i] = Spot(None, *offset)
     return spots
 
 
