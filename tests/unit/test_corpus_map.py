@@ -29,6 +29,7 @@ from explorer.figures.style import (
     chroma_lightness,
     cielab,
 )
+from tests.unit.boxes import assert_apart
 
 
 def _coords(n: int) -> np.ndarray:
@@ -218,9 +219,4 @@ def test_labels_numbers_and_distances_never_overlap_and_the_star_is_last() -> No
     # Crowded: some documents' labels are left to the hover, many are drawn.
     (documents,) = [t for t in fig.data if t.name == DOCUMENTS_TRACE]
     assert 10 < sum(bool(t) for t in documents.texttemplate) < n
-    for i, box in enumerate(boxes):
-        assert box[0] >= 0 and box[1] >= 0 and box[2] <= area.width and box[3] <= area.height
-        for other in boxes[i + 1 :]:
-            across = min(box[2], other[2]) - max(box[0], other[0])
-            down = min(box[3], other[3]) - max(box[1], other[1])
-            assert across <= 0.5 or down <= 0.5, (box, other)
+    assert_apart(boxes, area.width, area.height)

@@ -35,6 +35,7 @@ from explorer.figures.style import (
 )
 from explorer.space.distances import distances
 from explorer.space.scene import build_scene, choose_lines
+from tests.unit.boxes import assert_apart
 
 ANIMALS = ["a cat", "a kitten", "a dog", "a truck", "a lorry", "a bus", "soup", "bread"]
 
@@ -239,17 +240,7 @@ def test_labels_stay_inside_the_plot_and_off_each_other() -> None:
         point_label_box(p, x, y, *text_size(t, font_size=13), marker_size=12)
         for p, (x, y), t in zip(positions, pixels, labels, strict=True)
     ]
-    _assert_apart(boxes, DEFAULT_AREA)
-
-
-def _assert_apart(boxes: list, area: PlotArea) -> None:
-    """No two boxes (x0, y0, x1, y1, px) overlap, and all are inside the plot."""
-    for i, box in enumerate(boxes):
-        assert box[0] >= 0 and box[1] >= 0 and box[2] <= area.width and box[3] <= area.height
-        for other in boxes[i + 1 :]:
-            across = min(box[2], other[2]) - max(box[0], other[0])
-            down = min(box[3], other[3]) - max(box[1], other[1])
-            assert across <= 0.5 or down <= 0.5, (box, other)
+    assert_apart(boxes, DEFAULT_AREA.width, DEFAULT_AREA.height)
 
 
 def _scene_text_boxes(fig, area: PlotArea) -> list:
@@ -294,7 +285,7 @@ def test_no_label_overlaps_another_on_the_playground(minilm, count, method) -> N
         area = PlotArea(PLAYGROUND_PLOT_WIDTH, fig.layout.height - top - bottom)
         boxes = _scene_text_boxes(fig, area)
         assert len(boxes) >= count  # the phrase labels (or their callouts) are there
-        _assert_apart(boxes, area)
+        assert_apart(boxes, area.width, area.height)
 
 
 def test_the_toy_squares_labels_keep_off_its_quadrant_captions(toy) -> None:
@@ -304,7 +295,7 @@ def test_the_toy_squares_labels_keep_off_its_quadrant_captions(toy) -> None:
     area = PlotArea(PLAYGROUND_PLOT_WIDTH, fig.layout.height - fig.layout.margin.t - 68)
     boxes = _scene_text_boxes(fig, area)
     assert len(boxes) >= len(phrases) + 4
-    _assert_apart(boxes, area)
+    assert_apart(boxes, area.width, area.height)
 
 
 def test_search_map_gives_each_of_24_topics_its_own_colour(minilm) -> None:
