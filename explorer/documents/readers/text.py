@@ -17,12 +17,14 @@ from explorer.config import (
     CORPUS_MAX_BYTES,
     CORPUS_MAX_ROWS,
     CORPUS_NOTE_ROWS,
+    DOC_MAX_CHARS,
     LABEL_CHARS,
+    MAX_PHRASE_CHARS,
     SEARCH_MAX_BYTES,
     SEARCH_MAX_DOCS,
     upload_limit_mb,
 )
-from explorer.phrases import shorten
+from explorer.phrases import clean_phrase, shorten
 
 #: Bytes at the start of common binary files, and what to call them.
 BINARY_SIGNATURES = (
@@ -307,3 +309,35 @@ def _encoding_message(data: bytes, error: UnicodeDecodeError, label: str, limits
     else:
         message += f" It looks like Windows-1252 (Latin-1), where that byte is “{guess}”."
     return f"{message} {SAVE_AS_UTF8}"
+
+
+def unique_columns(header: Sequence[str]) -> tuple[str, ...]:
+    """Column names from a header row: blanks named by position, repeats numbered.
+
+    Example:
+        >>> unique_columns(["text", "", "text"])
+        ('text', 'column 2', 'text (2)')
+    """
+    columns: list[str] = []
+    for i, raw in enumerate(header):
+        base = clean_phrase(raw) or f"column {i + 1}"
+        name, n = base, 2
+        while name in columns:
+            name, n = f"{base} ({n})", n + 1
+        columns.append(name)
+    return tuple(columns)
+
+
+def rows_note(label: str, total: int | None, kept: int) -> str:
+    """A note: ``label`` had more rows than were read."""
+    has = f"has {total:,} rows" if total is not None else f"has more than {kept:,} rows"
+    return f"{label} {has}; only the first {kept:,} were read (the limit)."
+
+
+def cut_note(count: int) -> str:
+    """A note: ``count`` text cells were cut to ``DOC_MAX_CHARS``."""
+    return (
+        f"{plural(count, 'cell')} of text {'was' if count == 1 else 'were'} longer than "
+        f"{DOC_MAX_CHARS:,} characters and {'was' if count == 1 else 'were'} cut to "
+        f"{DOC_MAX_CHARS:,} (the model reads the first {MAX_PHRASE_CHARS:,})."
+    )
