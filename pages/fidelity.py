@@ -168,8 +168,16 @@ table = comparison.table()
 fitted_table(
     table,
     key="methods_table",
-    labels={"false neighbours": "false-neighbour pairs", "torn neighbours": "torn-neighbour pairs"},
-    helps={"false neighbours": NEIGHBOUR_COUNT_NOTE, "torn neighbours": NEIGHBOUR_COUNT_NOTE},
+    labels={
+        "rank correlation": "rank corr.",
+        "false neighbours": "false pairs",
+        "torn neighbours": "torn pairs",
+    },  # fmt: skip
+    helps={
+        "rank correlation": "Spearman rank correlation of true and drawn distances.",
+        "false neighbours": NEIGHBOUR_COUNT_NOTE,
+        "torn neighbours": NEIGHBOUR_COUNT_NOTE,
+    },
 )
 st.plotly_chart(
     methods_figure(comparison),

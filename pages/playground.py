@@ -90,8 +90,7 @@ with inputs:
         key=FOCUS_KEY,
     )
     selected = None if focus == LAST else focus - 1
-    if is_article_view(phrases, settings.model):
-        article_box(axes)
+    callout_slot = st.container()  # filled last: its numbers take seconds on a cold server
 
 with outputs:
     if not phrases:
@@ -169,5 +168,8 @@ with outputs:
 
 if len(phrases) > 1:
     pairs_table(scene)
+if is_article_view(phrases, settings.model):
+    with callout_slot:
+        article_box(axes)
 
 share_view(PARAMS, note=share_note)

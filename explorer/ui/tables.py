@@ -20,8 +20,10 @@ from explorer.phrases import shorten
 PAGE_WIDTH = 780
 #: Pixels one character of a table cell takes, about (Source Sans at 14 px).
 CELL_CHAR_PX = 7.2
+#: Pixels one character of running text takes on average (phrases are cut to fit with it).
+TEXT_CHAR_PX = 6.4
 #: Narrowest and widest a number (or tick box) column is drawn, in pixels.
-NUMBER_COLUMN_PX = (64, 150)
+NUMBER_COLUMN_PX = (64, 140)
 #: A shortened phrase column's tooltip.
 PHRASE_HELP = "Shortened to fit; the phrase box and the map's hover show each phrase whole."
 #: Narrowest a phrase column is drawn, in pixels.
@@ -35,11 +37,14 @@ def column_widths(
 
     ``chars``: the characters each column needs (its header, its longest value).
     Columns not in ``phrases`` (numbers, tick boxes, short labels) take that
-    (between :data:`NUMBER_COLUMN_PX`); the phrase columns share the rest.
+    (between :data:`NUMBER_COLUMN_PX`), all shrunk alike when they would not fit
+    (their headers cut; the help says them whole); the phrase columns share the rest.
 
     Example:
         >>> column_widths({"d": 8, "a": 40, "b": 60}, phrases=["a", "b"], width=400)
         {'d': 86, 'a': 157, 'b': 157}
+        >>> column_widths({"method": 20, "score": 20}, phrases=[], width=200)
+        {'method': 100, 'score': 100}
     """
     low, high = NUMBER_COLUMN_PX
     widths = {
@@ -47,6 +52,10 @@ def column_widths(
         for name, count in chars.items()
         if name not in phrases
     }
+    room = width - PHRASE_COLUMN_PX * len(phrases)
+    if sum(widths.values()) > room:  # too many columns: each gives up its share
+        scale = room / sum(widths.values())
+        widths = {name: max(low, int(px * scale)) for name, px in widths.items()}
     if phrases:
         share = max(PHRASE_COLUMN_PX, (width - sum(widths.values())) // len(phrases))
         widths.update(dict.fromkeys(phrases, share))
@@ -83,13 +92,14 @@ def fitted_table(
     shown = list(order or table.columns)
     headers = {name: (labels or {}).get(name, name) for name in shown}
     chars = {name: _chars(table[name], headers[name]) for name in shown}
-    widths = column_widths(chars, phrases=[p for p in phrases if p in shown], width=width)
+    # A few pixels for the table's border: the columns never need to scroll.
+    widths = column_widths(chars, phrases=[p for p in phrases if p in shown], width=width - 6)
     data = table.copy()
     column_config: dict[str, Any] = {}
     for name in shown:
         help_text = (helps or {}).get(name)
         if name in phrases:
-            chars = max(8, int(widths[name] / CELL_CHAR_PX) - 2)
+            chars = max(8, int((widths[name] - 16) / TEXT_CHAR_PX))
             data[name] = [None if v is None else shorten(str(v), chars) for v in data[name]]
             column_config[name] = st.column_config.TextColumn(
                 headers[name],
