@@ -41,7 +41,8 @@ def test_preset_query_puts_the_automobile_document_first(page, server_url) -> No
     page.wait_for_function(f"() => {{ const s = ({MAP_STATE_JS})(); return s && s.labels.length }}")
     state = page.evaluate(MAP_STATE_JS)
     assert state["names"][-2:] == ["top hits", "query"]
-    assert len([label for label in state["labels"] if label.startswith("d=")]) == 5
+    # A d= label with no free spot near its line is left to the hit's hover.
+    assert 3 <= len([label for label in state["labels"] if label.startswith("d=")]) <= 5
     assert "q=how" in page.url  # the query is in the URL, to share
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)
