@@ -45,6 +45,8 @@ def column_widths(
         {'d': 86, 'a': 157, 'b': 157}
         >>> column_widths({"method": 20, "score": 20}, phrases=[], width=200)
         {'method': 100, 'score': 100}
+        >>> column_widths({"method": 6, "a long header of a score": 24}, phrases=[], width=600)
+        {'method': 71, 'a long header of a score': 201}
     """
     low, high = NUMBER_COLUMN_PX
     widths = {
@@ -59,12 +61,17 @@ def column_widths(
     if phrases:
         share = max(PHRASE_COLUMN_PX, (width - sum(widths.values())) // len(phrases))
         widths.update(dict.fromkeys(phrases, share))
+    else:  # room to spare: long headers grow, up to what they need
+        for name, count in chars.items():
+            spare = width - sum(widths.values())
+            need = round(CELL_CHAR_PX * count) + 28
+            widths[name] += max(0, min(spare, need - widths[name]))
     return {name: widths[name] for name in chars}
 
 
 def _chars(values: pd.Series, header: str) -> int:
     if values.dtype.kind == "f":
-        return max(len(header), 7)  # "+0.123"
+        return max(len(header), 6)  # "+0.123"
     return max([len(header), *(len(str(v)) for v in values)])
 
 
