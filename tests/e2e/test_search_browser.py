@@ -44,5 +44,17 @@ def test_preset_query_puts_the_automobile_document_first(page, server_url) -> No
     # A d= label with no free spot near its line is left to the hit's hover.
     assert 3 <= len([label for label in state["labels"] if label.startswith("d=")]) <= 5
     assert "q=how" in page.url  # the query is in the URL, to share
+    # The sample's PCA holds 4% / 3% of the variance: the page says so, and the map turns
+    # to UMAP once its background job is done (PCA is shown meanwhile).
+    assert page.get_by_text("PCA at 4% / 3% of the variance is a blob").is_visible()
+    page.wait_for_function(
+        "() => { const p = document.querySelector('.js-plotly-plot');"
+        " return p && p.layout && p.layout.title.text.includes('projected to 2-D with UMAP'); }",
+        timeout=180_000,
+    )
+    subtitle = page.evaluate(
+        "() => document.querySelector('.js-plotly-plot').layout.title.subtitle.text"
+    )
+    assert "similarity-weighted mean of its 5 most similar" in subtitle.replace("<br>", " ")
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)
