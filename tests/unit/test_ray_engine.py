@@ -107,8 +107,8 @@ def test_bad_shards_are_named_the_others_written_and_a_rerun_does_only_the_rest(
         [
             "error: “part-3.parquet” has no column “text”; its columns are “body”. Choose one "
             "of them.",
-            "error: “part-4.parquet” cannot be read as Parquet (Could not open Parquet input "
-            "source '<Buffer>': Parquet magic bytes not found in footer. Either the file is "
+            "error: “part-4.parquet” cannot be read as Parquet (Parquet magic bytes not found "
+            "in footer. Either the file is "
             "corrupted or this is not a parquet file.); it may be cut short or damaged. Save it "
             "again and upload it.",
             "note: Left out 1 row with no text in column “text” of “part-2.parquet” (row 2).",
