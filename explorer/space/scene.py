@@ -130,10 +130,13 @@ class Scene:
         ``None`` with fewer than two phrases.
 
         Example:
-            >>> scene = build_scene(["a", "b", "c"], model=Plane([[0, 0], [1, 0], [0, 1.02]]))
-            >>> print(scene.answer_text())
-            Nearest to **“c”**, **“a”** (d=1.02) and **“b”** (d=1.43) are not equally near, \
-but “a” is the nearest...
+            >>> from explorer.models.imported import ImportedEmbedder
+            >>> plane = ImportedEmbedder(["a", "b", "c"], [[0, 0], [1, 0], [0.52, 1]])
+            >>> text = build_scene(["a", "b", "c"], model=plane).answer_text()
+            >>> text.startswith("Nearest to **“c”** are **“b”** (d=1.11) and **“a”** (d=1.13)")
+            True
+            >>> text.endswith("so neither is clearly nearer.")
+            True
         """
         answer = self.answer()
         if answer is None:
