@@ -359,3 +359,10 @@ def cache_max_bytes() -> int:
         return max(0, int(float(raw)))
     except ValueError:
         return CACHE_MAX_BYTES  # not a number: the default
+
+# --- Views: a 2-D map or a 3-D view (the Playground and the Corpus page) ---
+#: The views a map offers, by link value (``&view=3d``); the 2-D map is the default.
+VIEWS = {"2d": "2-D map", "3d": "3-D view"}
+#: The Playground's 3-D view writes each phrase beside its point up to this many
+#: phrases; above it, hover names them (Plotly cannot keep labels apart in 3-D).
+PLAYGROUND_3D_LABELS_MAX = 12

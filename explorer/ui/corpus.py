@@ -21,6 +21,7 @@ from explorer.config import (
     CORPUS_TABLE_ROWS,
     MAX_PHRASE_CHARS,
     METHODS,
+    VIEWS,
 )
 from explorer.documents import cluster_view, corpus_view
 from explorer.documents import filters as fl
@@ -42,7 +43,6 @@ CHART_KEY = "corpus_map"
 ROW_KEY = "corpus_row"
 #: Widgets: the view (2-D or 3-D), the clusters and density toggles.
 VIEW_KEY, CLUSTERS_KEY, DENSITY_KEY = "corpus_view", "corpus_clusters", "corpus_density"
-VIEWS = {"2d": "2-D map", "3d": "3-D view"}
 #: Session keys: the selection (0-based rows), and what the link carries of it
 #: and of the filters.
 SELECTION_KEY = "_corpus_selection"
