@@ -22,13 +22,14 @@ from explorer.cli_progress import ProgressBar, StageBar, say
 from explorer.config import (
     CORPUS_EMBED_BATCH,
     CORPUS_EMBED_BATCH_GPU,
-    CORPUS_MAX_ROWS,
+    CORPUS_MAX_PREPARED_ROWS,
     CORPUS_TSNE_MAX,
     METHODS,
     METRICS,
     SEARCH_CACHE_DIR,
     SEARCH_CACHE_DIR_ENV,
 )
+from explorer.documents.writers import VECTOR_DTYPES
 
 EXIT_DATA = 1
 EXIT_USAGE = 2
@@ -56,7 +57,8 @@ examples:
 
 Output columns: text, the input's other columns, embedding (a list of floats per row).
 Embeddings are cached batch by batch: an interrupted run (Ctrl+C) resumes where it
-stopped when run again. The app opens the first {CORPUS_MAX_ROWS:,} rows of a file."""
+stopped when run again. The app opens the first {CORPUS_MAX_PREPARED_ROWS:,} rows of a file
+(--vector-dtype float16 halves the file: a million rows fit the app's upload limit)."""
 
 _PROJECT_EXAMPLES = f"""\
 examples:
@@ -134,16 +136,14 @@ def _embed(args: argparse.Namespace) -> int:
     model = load_model(args.model, device=device)
     started = time.perf_counter()
     frame = readers.read_frame(source.read_bytes(), name=source.name, max_bytes=None)
-    if frame.vector_column is not None:  # vectors already there are replaced, never read
-        data = frame.data.drop(columns=[frame.vector_column])
-        frame = replace(frame, data=data, vector_column=None)
+    frame = frame.without_vectors()  # vectors already there are replaced, never read
     dataset = readers.from_frame(frame, text_column=args.text_column, max_rows=args.limit)
     for note in dataset.notes:
         say(f"note: {note}")
-    if len(dataset) > CORPUS_MAX_ROWS:
+    if len(dataset) > CORPUS_MAX_PREPARED_ROWS:
         say(
             f"warning: {len(dataset):,} documents; the app's Corpus page opens only the first "
-            f"{CORPUS_MAX_ROWS:,} of them (use --limit to choose fewer)."
+            f"{CORPUS_MAX_PREPARED_ROWS:,} of them (use --limit to choose fewer)."
         )
     folder = None if args.no_cache else Path(args.cache_dir or cache_dir()).expanduser()
     cache = DocumentCache(folder, batch_size=args.batch_size or embedding.default_batch_size(model))
@@ -167,7 +167,7 @@ def _embed(args: argparse.Namespace) -> int:
     if cache.disk_error:
         say(f"warning: {cache.disk_error}")
     plain = replace(dataset, vectors=None, coords=None, model=None, method=None)
-    write_parquet(out, plain, vectors=vectors, model=model.name)
+    write_parquet(out, plain, vectors=vectors, model=model.name, vector_dtype=args.vector_dtype)
     seconds = time.perf_counter() - started
     n, embedded = len(dataset), cache.embedded
     if embedded:
@@ -232,7 +232,10 @@ def _project(args: argparse.Namespace) -> int:
     if projection.notice:
         say(f"note: {projection.notice}")
     kept = replace(dataset, vectors=None) if args.no_vectors else dataset
-    write_parquet(out, kept, coords=projection.coords, method=projection.method)
+    write_parquet(
+        out, kept, coords=projection.coords, method=projection.method,
+        vector_dtype=args.vector_dtype,
+    )  # fmt: skip
     carried = "" if args.no_vectors else f" and {vectors.shape[1]}-d vectors"
     made = METHODS.get(projection.method, projection.method)
     print(f"wrote {out}: {n:,} points, x/y from {made}{carried}.", flush=True)
@@ -242,11 +245,20 @@ def _project(args: argparse.Namespace) -> int:
 def _engine(args: argparse.Namespace) -> str:
     if args.engine == "local" and (args.address or args.num_workers):
         raise ValueError("--address and --num-workers go with --engine ray.")
+    if args.engine == "ray" and args.vector_dtype != "float32":
+        raise ValueError("--vector-dtype float16 goes with --engine local (Ray writes float32).")
     return args.engine
 
 
 def _scale_options(command: argparse.ArgumentParser, what: str) -> None:
-    """--engine, --address, --num-workers (explorer.documents.ray_engine)."""
+    """--vector-dtype; --engine, --address, --num-workers (explorer.documents.ray_engine)."""
+    command.add_argument(
+        "--vector-dtype",
+        choices=list(VECTOR_DTYPES),
+        default="float32",
+        help="how vectors are stored: float16 halves the file (the app reads them back as "
+        "float32; cosine distances move by about 0.001) (default: float32)",
+    )
     engine = f"local: this process; ray: {what} on a Ray cluster (default: local)"
     command.add_argument("--engine", choices=["local", "ray"], default="local", help=engine)
     address = "Ray cluster to join, e.g. auto (after `ray start`); default: a local Ray"
@@ -333,7 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive,
         metavar="N",
         help=f"embed only the first N documents (default: all; the app opens at most "
-        f"{CORPUS_MAX_ROWS:,})",
+        f"{CORPUS_MAX_PREPARED_ROWS:,})",
     )
     _scale_options(embed, "INPUT is a file, folder or glob of shards, --out a folder")
     embed.set_defaults(run=_embed)

@@ -173,14 +173,22 @@ PLAIN_PHRASES_CHARS = 1_500
 MAX_LINK_TEXT_CHARS = MAX_PHRASES * (MAX_PHRASE_CHARS + 1)
 
 # --- Corpus at scale (the Corpus page and `python -m explorer`) ---
-#: Most rows the Corpus page opens; the rest of a file is left out with a note.
-#: The CLI has no cap (it prepares corpora ahead), but says when the app will cut.
+#: Most rows the Corpus page opens from texts it must embed itself; the rest of a
+#: file is left out with a note. The CLI has no cap, but says when the app will cut.
 CORPUS_MAX_ROWS = 100_000
+#: Most rows the Corpus page opens from a file that brings its own vectors (a parquet
+#: from `python -m explorer embed` or `project`, shards, .npy with texts): nothing
+#: is embedded here, so only reading and drawing grow with it.
+CORPUS_MAX_PREPARED_ROWS = 1_000_000
 #: Largest upload, in MB: Streamlit's ``server.maxUploadSize`` in
 #: .streamlit/config.toml is kept equal to it (a test checks). The uploader
 #: itself refuses anything bigger, with its own message, before any byte arrives.
-CORPUS_MAX_UPLOAD_MB = 400
-CORPUS_MAX_BYTES = CORPUS_MAX_UPLOAD_MB * 1024 * 1024
+#: 1,000,000 rows of 384-d vectors written as float16 (`--vector-dtype float16`)
+#: with their texts and map take about 0.85 GB; a public demo keeps DEMO_MAX_UPLOAD_MB.
+CORPUS_MAX_UPLOAD_MB = 1_024
+#: Largest table of texts (.txt, .csv, .tsv), in bytes: its rows are embedded here,
+#: at most CORPUS_MAX_ROWS of them.
+CORPUS_MAX_BYTES = 400 * 1024 * 1024
 #: Texts embedded per model call and saved per cache file, on a CPU and on a GPU
 #: (a GPU is fed large length-sorted batches: it waits on host tokenization).
 CORPUS_EMBED_BATCH = 512
@@ -308,7 +316,8 @@ WORKER_MIN_TEXTS = 64
 #: Characters kept per document of a table (the model reads MAX_PHRASE_CHARS, keyword
 #: search the rest); longer ones are cut, with a note.
 DOC_MAX_CHARS = 10_000
-#: Largest uncompressed size a parquet's metadata may declare, in bytes, besides rows.
+#: Largest uncompressed size a parquet's metadata may declare beyond the file's own size,
+#: in bytes: plainly stored vectors unpack to their size, a bomb to much more.
 PARQUET_MAX_UNCOMPRESSED_BYTES = 1024**3
 #: Rows of a parquet decoded at once (long strings are cut batch by batch).
 PARQUET_BATCH_ROWS = 1_000

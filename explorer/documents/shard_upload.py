@@ -14,11 +14,17 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from explorer.config import CORPUS_MAX_ROWS
 from explorer.documents.corpus import Corpus
 from explorer.documents.readers import from_frame, read_vectors
 from explorer.documents.readers.imported import import_limits
-from explorer.documents.readers.text import check_size, corpus_max_bytes, quote, suffix
+from explorer.documents.readers.text import (
+    CORPUS_ROWS,
+    RowCap,
+    check_size,
+    corpus_max_bytes,
+    quote,
+    suffix,
+)
 from explorer.documents.readers.vectors import check_ratio
 from explorer.documents.shards import read_shards
 
@@ -77,7 +83,7 @@ def _unzip_parquets(name: str, data: bytes) -> dict[str, bytes] | None:
 
 
 def read_shard_files(
-    files: Mapping[str, bytes], *, max_rows: int | None = CORPUS_MAX_ROWS, source: str = ""
+    files: Mapping[str, bytes], *, max_rows: int | None | RowCap = CORPUS_ROWS, source: str = ""
 ) -> Corpus:
     """Parquet shards (file name -> bytes) as one corpus, read in name order.
 
@@ -112,7 +118,9 @@ def read_shard_files(
     return replace(corpus, source=label, notes=(note, *corpus.notes))
 
 
-def read_uploaded(files: Mapping[str, bytes], *, max_rows: int | None = CORPUS_MAX_ROWS) -> Corpus:
+def read_uploaded(
+    files: Mapping[str, bytes], *, max_rows: int | None | RowCap = CORPUS_ROWS
+) -> Corpus:
     """Uploaded vectors: parquet shards (several, or zipped) as one corpus, anything
     else through :func:`~explorer.documents.readers.read_vectors`."""
     shards = shard_files(files)

@@ -25,10 +25,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from explorer.config import CORPUS_MAX_ROWS, SHARDS_PCA_SAMPLE
+from explorer.config import SHARDS_PCA_SAMPLE
 from explorer.documents import embed as embedding
 from explorer.documents import readers
 from explorer.documents.readers.tables import FRAME_TYPES
+from explorer.documents.readers.text import CORPUS_ROWS, RowCap, corpus_max_rows
 from explorer.documents.writers import METADATA_KEY, VECTOR_COLUMN, write_parquet
 
 if TYPE_CHECKING:
@@ -142,11 +143,7 @@ def read_shard(shard: Shard) -> Frame:
     else:
         data = Path(shard.path.removeprefix("file://")).read_bytes()
     frame = readers.read_frame(data, name=shard.name, max_bytes=None)
-    if frame.vector_column is not None:
-        frame = replace(
-            frame, data=frame.data.drop(columns=[frame.vector_column]), vector_column=None
-        )
-    return frame
+    return frame.without_vectors()
 
 
 def guess_text_column(shards: Sequence[Shard]) -> str:
@@ -254,11 +251,12 @@ def output_shards(folder: str | Path) -> list[Path]:
     return found
 
 
-def read_shards(folder: str | Path, *, max_rows: int | None = CORPUS_MAX_ROWS) -> Frame:
+def read_shards(folder: str | Path, *, max_rows: int | None | RowCap = CORPUS_ROWS) -> Frame:
     """A folder of shards as one :class:`~explorer.documents.readers.Frame`, as for one file.
 
     Shards are read in name order until ``max_rows`` rows are in (the last one
-    cut); ``frame.metadata`` is the first shard's, with ``rows`` (rows read),
+    cut; ``CORPUS_ROWS``: ``CORPUS_MAX_PREPARED_ROWS`` when they hold vectors);
+    ``frame.metadata`` is the first shard's, with ``rows`` (rows read),
     ``total_rows`` (rows in all shards, from their footers) and ``shards``.
 
     Example:
@@ -280,6 +278,10 @@ def read_shards(folder: str | Path, *, max_rows: int | None = CORPUS_MAX_ROWS) -
 
     paths = output_shards(folder)
     total = sum(pq.ParquetFile(p).metadata.num_rows for p in paths)
+    first_schema = pq.ParquetFile(paths[0]).schema_arrow
+    prepared = any(pa.types.is_list(f.type) or pa.types.is_fixed_size_list(f.type)
+                   for f in first_schema)  # fmt: skip
+    max_rows = corpus_max_rows(max_rows, prepared=prepared)
     tables: list[pa.Table] = []
     rows = 0
     for path in paths:

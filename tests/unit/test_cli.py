@@ -165,7 +165,7 @@ def test_embed_options_limit_cache_dir_and_no_cache(reviews, minilm, tmp_path, c
 
 
 def test_embed_warns_when_the_app_will_open_only_part(reviews, minilm, monkeypatch, capsys):
-    monkeypatch.setattr(cli, "CORPUS_MAX_ROWS", 10)
+    monkeypatch.setattr(cli, "CORPUS_MAX_PREPARED_ROWS", 10)
     assert cli.main(["embed", str(reviews), "--no-cache"]) == 0
     assert (
         "warning: 12 documents; the app's Corpus page opens only the first 10 of them"

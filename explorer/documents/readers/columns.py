@@ -22,16 +22,21 @@ from explorer.config import IMPORT_MAX_DIM, MAX_PHRASE_CHARS
 from explorer.documents.corpus import TOPIC_COLUMNS, Corpus
 from explorer.documents.readers.tables import Frame, Table, coord_names
 from explorer.documents.readers.text import (
-    CORPUS,
+    CORPUS_ROWS,
     SEARCH,
     Limits,
+    RowCap,
     check_size,
+    corpus_max_rows,
     plural,
     quote,
     row_list,
     suffix,
 )
 from explorer.phrases import clean_phrase, distinct
+
+#: Rows of vectors checked for NaN at once (a million rows at once: a 384 MB mask).
+_CHECK_ROWS = 65_536
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -291,6 +296,32 @@ def _vectors_of(
     return vectors
 
 
+def _matrix_rows(
+    matrix: NDArray[np.float32], rows: list[int], column: str, label: str
+) -> NDArray[np.float32]:
+    """The kept ``rows`` of a float32 matrix read whole (the matrix itself when every row
+    is kept), checked as :func:`_vectors_of` checks cells, in chunks of rows."""
+    where = f"Column {quote(column)} of {label}"
+    dim = int(matrix.shape[1])
+    if dim < 2 or dim > IMPORT_MAX_DIM:
+        raise ValueError(
+            f"{where} holds vectors of {plural(dim, 'value')}; vectors need 2 to "
+            f"{IMPORT_MAX_DIM:,} dimensions."
+        )
+    whole = len(rows) == len(matrix)  # rows are increasing: all of them, in order
+    vectors = matrix if whole else matrix[np.asarray(rows, dtype=np.intp)]
+    bad: list[int] = []
+    for start in range(0, len(vectors), _CHECK_ROWS):
+        finite = np.isfinite(vectors[start : start + _CHECK_ROWS]).all(axis=1)
+        bad.extend(rows[start + int(k)] + 1 for k in np.flatnonzero(~finite))
+    if bad:
+        raise ValueError(
+            f"{where} has NaN or infinite values in {row_list(bad)}; every value must be "
+            "a finite number. Fix or remove those rows."
+        )
+    return vectors
+
+
 def _coords_of(
     data: pd.DataFrame, names: tuple[str, str], rows: list[int], notes: list[str]
 ) -> NDArray[np.float64] | None:
@@ -311,7 +342,7 @@ def _coords_of(
 
 
 def from_frame(
-    frame: Frame, *, text_column: str | None = None, max_rows: int | None = CORPUS.max_rows
+    frame: Frame, *, text_column: str | None = None, max_rows: int | None | RowCap = CORPUS_ROWS
 ) -> Corpus:
     """The documents of one column, with the other columns, vectors and map beside them.
 
@@ -322,7 +353,9 @@ def from_frame(
     Args:
         frame: from :func:`~explorer.documents.readers.tables.read_frame`.
         text_column: the column of documents; ``None`` takes ``frame.text_guess``.
-        max_rows: the most documents kept (``None``: all, for the command line).
+        max_rows: the most documents kept (``None``: all, for the command line);
+            ``CORPUS_ROWS``: ``CORPUS_MAX_PREPARED_ROWS`` when the frame has vectors,
+            else ``CORPUS_MAX_ROWS`` (texts embedded here).
 
     Raises:
         ValueError: no such column (the message lists them), no text, or
@@ -340,7 +373,8 @@ def from_frame(
     """
     label = quote(frame.name)
     data = frame.data
-    columns = [str(c) for c in data.columns]
+    columns = frame.columns
+    max_rows = corpus_max_rows(max_rows, prepared=frame.vector_column is not None)
     if max_rows is not None and max_rows < 1:
         raise ValueError(f"max_rows must be at least 1 (or None for no limit), got {max_rows}.")
     text_column = pick_column(
@@ -369,7 +403,9 @@ def from_frame(
             f"({row_list([i + 1 for i in chosen.blank])})."
         )
     vectors = None
-    if frame.vector_column is not None:
+    if frame.vectors is not None and len(frame.vectors) == len(data):
+        vectors = _matrix_rows(frame.vectors, kept, frame.vector_column, label)
+    elif frame.vector_column is not None:
         cells = data[frame.vector_column].to_numpy(dtype=object)
         vectors = _vectors_of(cells, kept, frame.vector_column, label)
     if chosen.duplicates:

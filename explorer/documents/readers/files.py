@@ -31,9 +31,10 @@ from explorer.documents.readers.tables import (
     read_table,
 )
 from explorer.documents.readers.text import (
-    CORPUS,
+    CORPUS_ROWS,
     SEARCH,
     Limits,
+    RowCap,
     check_size,
     corpus_max_bytes,
     decode,
@@ -105,8 +106,7 @@ def load_upload(
 
 
 def _with_vectors(frame: Frame, vectors: NDArray[np.float32], what: str) -> Frame:
-    """``frame`` with one more column holding ``vectors``, row by row."""
-    import pandas as pd
+    """``frame`` with ``vectors`` as its vector column, row by row."""
 
     if len(vectors) != len(frame.data):
         raise ValueError(
@@ -116,13 +116,11 @@ def _with_vectors(frame: Frame, vectors: NDArray[np.float32], what: str) -> Fram
     column, n = VECTOR_COLUMN, 2
     while column in frame.data.columns:
         column, n = f"{VECTOR_COLUMN} ({n})", n + 1
-    cells = np.empty(len(vectors), dtype=object)
-    cells[:] = list(vectors)
-    data = frame.data.assign(**{column: pd.Series(cells, dtype=object)})
-    return replace(frame, data=data, vector_column=column)
+    matrix = np.ascontiguousarray(vectors, dtype=np.float32)  # the readers give float32
+    return replace(frame, vector_column=column, vectors=matrix)
 
 
-def _from_imported(imported: Imported, source: str, max_rows: int | None) -> Corpus:
+def _from_imported(imported: Imported, source: str, max_rows: int | None | RowCap) -> Corpus:
     import pandas as pd
 
     data = pd.DataFrame({TEXT_COLUMN: imported.phrases}, dtype=object)
@@ -139,7 +137,9 @@ def _from_imported(imported: Imported, source: str, max_rows: int | None) -> Cor
     return replace(dataset, source=source, notes=(*notes, *dataset.notes))
 
 
-def read_vectors(files: Mapping[str, bytes], *, max_rows: int | None = CORPUS.max_rows) -> Corpus:
+def read_vectors(
+    files: Mapping[str, bytes], *, max_rows: int | None | RowCap = CORPUS_ROWS
+) -> Corpus:
     """Vectors computed elsewhere, with their texts.
 
     Accepted: a ``.npy`` array with a texts file (``.txt`` one per line,
@@ -150,7 +150,8 @@ def read_vectors(files: Mapping[str, bytes], *, max_rows: int | None = CORPUS.ma
 
     Args:
         files: file name -> bytes.
-        max_rows: the most documents kept (``None``: all); the rest are left out with a note.
+        max_rows: the most documents kept (``None``: all; by default
+            ``CORPUS_MAX_PREPARED_ROWS``); the rest are left out with a note.
 
     Raises:
         ValueError: missing or extra files, vectors of different widths, NaN,

@@ -3,15 +3,19 @@
 A tiny file of one repeated long string cannot unpack to gigabytes: the
 declared uncompressed size is checked before reading, rows are decoded a batch
 at a time with text kept as dictionaries, and reading stops at the row limit.
+A column of vectors is decoded batch by batch into one float32 matrix, so a
+million rows cost the matrix and little else.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from explorer.config import (
     CORPUS_MAX_ROWS,
@@ -20,6 +24,8 @@ from explorer.config import (
     PARQUET_MAX_UNCOMPRESSED_BYTES,
 )
 from explorer.documents.readers.text import (
+    RowCap,
+    corpus_max_rows,
     cut_note,
     quote,
     rows_note,
@@ -78,16 +84,76 @@ def _list_cells(column: pa.ChunkedArray) -> pd.Series:
     return pd.Series(cells, dtype=object)
 
 
-def read_parquet(
-    data: bytes, name: str, max_rows: int | None
-) -> tuple[pd.DataFrame, dict, list[str], list[str]]:
+def _fits_float32(kind: pa.DataType) -> bool:
+    """Whether a numeric list column's values become float32 exactly enough, with no
+    overflow: float16, float32 or integers (float64 goes the careful way, cell by cell)."""
+    import pyarrow as pa
+
+    value = kind.value_type
+    return pa.types.is_integer(value) or value in (pa.float16(), pa.float32())
+
+
+def _block(array: pa.Array) -> NDArray | None:
+    """A batch of a list column as an ``(n, d)`` numpy array (no copy where arrow allows),
+    or ``None`` when some row is null, holds a null or differs in width."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if array.null_count:
+        return None
+    if pa.types.is_fixed_size_list(array.type):
+        width = array.type.list_size
+    else:
+        lengths = pc.list_value_length(array).to_numpy(zero_copy_only=False)
+        if len(lengths) and (lengths != lengths[0]).any():
+            return None
+        width = int(lengths[0]) if len(lengths) else 0
+    flat = array.flatten()  # honours slicing
+    if flat.null_count:
+        return None
+    return flat.to_numpy(zero_copy_only=False).reshape(len(array), width)
+
+
+class _Irregular(Exception):
+    """A list column that does not fill one matrix: read again cell by cell."""
+
+    def __init__(self, column: int) -> None:
+        super().__init__(column)
+        self.column = column
+
+
+@dataclass
+class ParquetRead:
+    """What :func:`read_parquet` found.
+
+    Attributes:
+        data: the table; a list column read into ``matrices`` is not in it.
+        metadata: this app's metadata (``{}`` if none).
+        list_columns: the columns of numbers per row (vectors), in file order.
+        notes: what was cut (rows beyond the limit, long cells).
+        matrices: list columns whose every row holds one vector of the same width,
+            as ``(n, d)`` float32 (decoded batch by batch into one array: no other copy).
+    """
+
+    data: pd.DataFrame
+    metadata: dict
+    list_columns: list[str]
+    notes: list[str]
+    matrices: dict[str, NDArray[np.float32]] = field(default_factory=dict)
+
+
+def read_parquet(data: bytes, name: str, max_rows: int | None | RowCap) -> ParquetRead:
     """The table, this app's metadata, its numeric list columns and notes on what was cut.
 
-    With ``max_rows``, the metadata is checked first (an uncompressed size over
-    ``PARQUET_MAX_UNCOMPRESSED_BYTES`` is refused), then rows are decoded
-    ``PARQUET_BATCH_ROWS`` at a time, text cells cut to ``DOC_MAX_CHARS``, and
+    With ``max_rows``, the metadata is checked first (an uncompressed size over the
+    file's own plus ``PARQUET_MAX_UNCOMPRESSED_BYTES`` is refused), then rows are
+    decoded ``PARQUET_BATCH_ROWS`` at a time, text cells cut to ``DOC_MAX_CHARS``, and
     reading stops after ``max_rows`` rows: a tiny file of repeated long strings
-    cannot unpack to gigabytes.
+    cannot unpack to gigabytes. ``CORPUS_ROWS`` takes ``CORPUS_MAX_PREPARED_ROWS``
+    when the file has a column of vectors, else ``CORPUS_MAX_ROWS``.
+
+    Vectors of float16, float32 or integers are decoded straight into one float32
+    matrix (float16 rows that were unit-length, within 1%, are made so again).
     """
     import pandas as pd
     import pyarrow as pa
@@ -102,63 +168,112 @@ def read_parquet(
             "(DataFrame.to_parquet) or pyarrow, or upload it as .csv."
         )
     notes: list[str] = []
+    slow: set[int] = set()
     try:
         parquet = pq.ParquetFile(pa.BufferReader(data))
-        if max_rows is None:
-            table = parquet.read()
-        else:
-            _check_parquet_size(parquet.metadata, label)
-            table = _read_batches(data, max_rows, label, notes)
+        schema = parquet.schema_arrow
+        prepared = any(_is_numeric_list(f.type) for f in schema)
+        max_rows = corpus_max_rows(max_rows, prepared=prepared)
+        if max_rows is not None:
+            _check_parquet_size(parquet.metadata, label, len(data))
+        while True:
+            try:
+                table, matrices, rows = _read_batches(data, max_rows, label, notes, slow)
+                break
+            except _Irregular as irregular:  # rows of other widths, or nulls: cell by cell
+                slow.add(irregular.column)
+                notes.clear()
     except (pa.ArrowException, OSError) as error:
         raise ValueError(
             f"{label} cannot be read as Parquet ({error}); it may be cut short or damaged. "
             "Save it again and upload it."
         ) from None
-    metadata = _parquet_metadata(parquet.schema_arrow.metadata)
-    names = list(unique_columns([str(c) for c in table.column_names]))
+    metadata = _parquet_metadata(schema.metadata)
+    names = list(unique_columns([str(f.name) for f in schema]))
     if not names:
         raise ValueError(f"{label} has no columns. Upload a table with a column of documents.")
-    if table.num_rows == 0:
+    if rows == 0:
         raise ValueError(
             f"{label} has columns ({', '.join(names)}) but no rows of data. "
             "Upload a table with one document per row."
         )
     columns: dict[str, Any] = {}
     list_columns: list[str] = []
-    for column_name, column in zip(names, table.columns, strict=True):
-        if _is_numeric_list(column.type):
+    found: dict[str, NDArray[np.float32]] = {}
+    arrow_columns = iter(table.columns)
+    for at, (column_name, field_) in enumerate(zip(names, schema, strict=True)):
+        if at in matrices:
+            found[column_name] = matrices[at]
+            list_columns.append(column_name)
+            continue
+        column = next(arrow_columns)
+        if _is_numeric_list(field_.type):
             columns[column_name] = _list_cells(column)
             list_columns.append(column_name)
         elif pa.types.is_dictionary(column.type):  # text read as a dictionary: shared strings
             columns[column_name] = column.to_pandas().astype(object)
         else:
             columns[column_name] = column.to_pandas()
-    return pd.DataFrame(columns), metadata, list_columns, notes
+    del table
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(rows))
+    return ParquetRead(frame, metadata, list_columns, notes, found)
 
 
-def _check_parquet_size(metadata: Any, label: str) -> None:
-    """Refuse a parquet whose metadata declares more than ``PARQUET_MAX_UNCOMPRESSED_BYTES``."""
+def _check_parquet_size(metadata: Any, label: str, stored: int) -> None:
+    """Refuse a parquet whose metadata declares more than ``PARQUET_MAX_UNCOMPRESSED_BYTES``
+    beyond its own size ``stored``."""
     size = sum(
         metadata.row_group(g).column(c).total_uncompressed_size
         for g in range(metadata.num_row_groups)
         for c in range(metadata.num_columns)
     )
-    if size > PARQUET_MAX_UNCOMPRESSED_BYTES:
+    if size > PARQUET_MAX_UNCOMPRESSED_BYTES + stored:
         raise ValueError(
             f"{label} unpacks to {size_text(size)}; the limit is "
-            f"{size_text(PARQUET_MAX_UNCOMPRESSED_BYTES)}. Upload fewer rows or columns "
-            f"(e.g. its first {CORPUS_MAX_ROWS:,} rows)."
+            f"{size_text(PARQUET_MAX_UNCOMPRESSED_BYTES + stored)}. Upload fewer rows or "
+            f"columns (e.g. its first {CORPUS_MAX_ROWS:,} rows)."
         )
 
 
-def _read_batches(data: bytes, max_rows: int, label: str, notes: list[str]) -> pa.Table:
-    """The first ``max_rows`` rows, batch by batch, text cells cut to ``DOC_MAX_CHARS``.
+def _compact(array: pa.DictionaryArray, cut: bool) -> tuple[pa.Array, int]:
+    """A batch's text, its dictionary holding only the values the batch uses (each batch
+    gets its row group's dictionary, up to a MB: a thousand batches would hold it a
+    thousand times), cut to ``DOC_MAX_CHARS`` (with ``cut``); and how many cells were cut."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values, indices = array.dictionary, array.indices
+    if len(values) > len(indices):
+        nulls = indices.is_null().to_numpy(zero_copy_only=False)
+        old = indices.fill_null(0).to_numpy(zero_copy_only=False)
+        used, new = np.unique(old[~nulls], return_inverse=True)
+        remapped = np.zeros(len(old), dtype=np.int32)
+        remapped[~nulls] = new
+        indices = pa.array(remapped, mask=nulls if nulls.any() else None)
+        values = values.take(pa.array(used))
+    count = 0
+    if cut:
+        long = pc.greater(pc.utf8_length(values), DOC_MAX_CHARS)
+        count = pc.sum(pc.take(long, indices)).as_py() or 0
+        if count:
+            values = pc.utf8_slice_codeunits(values, 0, DOC_MAX_CHARS)
+    return pa.DictionaryArray.from_arrays(indices, values), count
+
+
+def _read_batches(
+    data: bytes, max_rows: int | None, label: str, notes: list[str], slow: set[int]
+) -> tuple[pa.Table, dict[int, NDArray[np.float32]], int]:
+    """The first ``max_rows`` rows (``None``: all, cut nowhere), batch by batch, text cells
+    cut to ``DOC_MAX_CHARS``; numeric list columns (but those at ``slow`` positions) go
+    into float32 matrices, by column position, the others stay in the table.
 
     Text columns are read as dictionaries and cut there: 20,000 copies of one
     long string stay one string, never 20,000.
+
+    Raises:
+        _Irregular: a list column whose rows do not fill one matrix.
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     schema = pq.ParquetFile(pa.BufferReader(data)).schema_arrow
@@ -166,29 +281,57 @@ def _read_batches(data: bytes, max_rows: int, label: str, notes: list[str]) -> p
         f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
     ]
     parquet = pq.ParquetFile(pa.BufferReader(data), read_dictionary=texts)
-    batches, rows, cut = [], 0, 0
-    for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
-        batch = batch.slice(0, max_rows - rows)
-        arrays = []
-        for array in batch.columns:
-            if pa.types.is_dictionary(array.type):
-                long = pc.greater(pc.utf8_length(array.dictionary), DOC_MAX_CHARS)
-                count = pc.sum(pc.take(long, array.indices)).as_py() or 0
-                if count:
-                    values = pc.utf8_slice_codeunits(array.dictionary, 0, DOC_MAX_CHARS)
-                    array = pa.DictionaryArray.from_arrays(array.indices, values)
-                    cut += count
-            arrays.append(array)
-        batches.append(pa.RecordBatch.from_arrays(arrays, names=batch.schema.names))
-        rows += batch.num_rows
-        if rows >= max_rows:
-            break
     total = parquet.metadata.num_rows
-    if total > rows:
+    wanted = total if max_rows is None else min(total, max_rows)
+    fast = {
+        at for at, f in enumerate(schema)
+        if at not in slow and _is_numeric_list(f.type) and _fits_float32(f.type)
+    }  # fmt: skip
+    half = {at for at in fast if schema.field(at).type.value_type == pa.float16()}
+    matrices: dict[int, NDArray[np.float32]] = {}
+    batches, rows, cut = [], 0, 0
+    kept_fields = [f for at, f in enumerate(schema) if at not in fast]
+    for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+        if rows >= wanted:
+            break
+        batch = batch.slice(0, wanted - rows)
+        arrays = []
+        for at, array in enumerate(batch.columns):
+            if at in fast:
+                block = _block(array)
+                matrix = matrices.get(at)
+                if block is not None and matrix is None:
+                    matrix = matrices[at] = np.empty((wanted, block.shape[1]), np.float32)
+                if block is None or block.shape[1] != matrix.shape[1]:
+                    raise _Irregular(at)
+                matrix[rows : rows + len(block)] = block
+                continue
+            if pa.types.is_dictionary(array.type):
+                array, count = _compact(array, max_rows is not None)
+                cut += count
+            arrays.append(array)
+        if arrays:
+            batches.append(pa.RecordBatch.from_arrays(arrays, names=[f.name for f in kept_fields]))
+        rows += batch.num_rows
+    for at in half & set(matrices):
+        _unit_again(matrices[at])
+    if total > rows and max_rows is not None:
         notes.append(rows_note(label, total, rows))
     if cut:
         notes.append(cut_note(cut))
-    return pa.Table.from_batches(batches) if batches else schema.empty_table()
+    kept = pa.schema(kept_fields)
+    table = pa.Table.from_batches(batches) if batches else kept.empty_table()
+    return table, matrices, rows
+
+
+def _unit_again(matrix: NDArray[np.float32], chunk: int = 65_536) -> None:
+    """Scale rows whose length is within 1% of 1 back to exactly 1, in place (vectors
+    saved as float16 lose about 0.1% of their length), chunk by chunk."""
+    for start in range(0, len(matrix), chunk):
+        block = matrix[start : start + chunk]
+        norms = np.sqrt(np.einsum("ij,ij->i", block, block))
+        near = np.abs(norms - 1.0) < 0.01
+        block[near] /= norms[near, None]
 
 
 def _parquet_metadata(raw: Mapping[bytes, bytes] | None) -> dict:

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
 
 from explorer.config import (
     DOC_MAX_CHARS,
@@ -25,10 +28,13 @@ from explorer.config import (
 from explorer.documents.readers.parquet import read_parquet
 from explorer.documents.readers.text import (
     CORPUS,
+    CORPUS_ROWS,
     SEARCH,
     Limits,
+    RowCap,
     check_bytes,
     corpus_max_bytes,
+    corpus_max_rows,
     cut_note,
     decode,
     file_types,
@@ -86,6 +92,9 @@ class Frame:
         metadata: this app's parquet metadata (``model``, ``dim``, ``method``,
             ``rows``, ``version``), ``{}`` if none.
         notes: what reading left out (rows beyond the limit, characters of long cells).
+        vectors: the ``vector_column`` as one ``(n, d)`` float32 matrix, when a
+            parquet's every row holds a vector of one width; that column is then
+            not in ``data`` (a million arrays, one per row, would take seconds).
     """
 
     name: str
@@ -96,6 +105,22 @@ class Frame:
     vector_column: str | None
     metadata: dict = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    vectors: NDArray[np.float32] | None = None
+
+    @property
+    def columns(self) -> list[str]:
+        """Every column, in file order: ``data``'s and the vectors kept apart."""
+        names = [str(c) for c in self.data.columns]
+        if self.vector_column is not None and self.vector_column not in names:
+            names.append(self.vector_column)
+        return names
+
+    def without_vectors(self) -> Frame:
+        """The frame with its vector column left out (embedding again replaces them)."""
+        if self.vector_column is None:
+            return self
+        data = self.data.drop(columns=[self.vector_column], errors="ignore")
+        return replace(self, data=data, vector_column=None, vectors=None)
 
 
 def guess_text_column(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str | None:
@@ -277,7 +302,16 @@ def _guess_text(data: pd.DataFrame, candidates: list[str], metadata: dict) -> st
     return guess_text_column(tuple(candidates), rows)
 
 
-def make_frame(name: str, data: pd.DataFrame, metadata: dict, list_columns: Sequence[str]) -> Frame:
+def make_frame(
+    name: str,
+    data: pd.DataFrame,
+    metadata: dict,
+    list_columns: Sequence[str],
+    matrices: Mapping[str, NDArray[np.float32]] | None = None,
+) -> Frame:
+    """A :class:`Frame` of ``data``: its text guessed, its vector column chosen among
+    ``list_columns`` (those read into ``matrices`` are not in ``data``)."""
+    matrices = matrices or {}
     lowered = {c.lower(): c for c in list_columns}
     vector_column = next((lowered[n] for n in VECTOR_COLUMNS if n in lowered), None)
     if vector_column is None and list_columns:
@@ -296,6 +330,7 @@ def make_frame(name: str, data: pd.DataFrame, metadata: dict, list_columns: Sequ
         color_columns=tuple(color_columns),
         vector_column=vector_column,
         metadata=metadata,
+        vectors=matrices.get(vector_column) if vector_column is not None else None,
     )
 
 
@@ -304,7 +339,7 @@ def read_frame(
     *,
     name: str,
     max_bytes: int | None = CORPUS.max_bytes,
-    max_rows: int | None = CORPUS.max_rows,
+    max_rows: int | None | RowCap = CORPUS_ROWS,
 ) -> Frame:
     """Read a table of documents: ``.txt``, ``.csv``, ``.tsv`` or ``.parquet``.
 
@@ -323,6 +358,8 @@ def read_frame(
         max_rows: rows read (the rest is left out, with a note in
             ``Frame.notes``), and text cells are cut to ``DOC_MAX_CHARS``; ``None``
             (the default when ``max_bytes`` is ``None``) reads every row whole.
+            ``CORPUS_ROWS``: ``CORPUS_MAX_PREPARED_ROWS`` for a parquet with vectors,
+            ``CORPUS_MAX_ROWS`` for texts to embed.
 
     Raises:
         ValueError: unknown suffix, too large, empty, binary, not UTF-8, not
@@ -345,16 +382,20 @@ def read_frame(
     data = bytes(data)
     if max_bytes is None:
         max_rows = None  # the command line: no limit at all
-    elif max_bytes == CORPUS.max_bytes:
-        max_bytes = corpus_max_bytes()  # lower on a public demo
+    elif max_bytes == CORPUS.max_bytes:  # lower on a public demo; texts less than vectors
+        max_bytes = corpus_max_bytes(texts=kind != ".parquet")
+    if kind == ".parquet":
+        check_bytes(
+            data, label=quote(name), limits=CORPUS.with_limits(max_bytes=max_bytes, max_rows=None)
+        )
+        read = read_parquet(data, name, max_rows)
+        frame = make_frame(name, read.data, read.metadata, read.list_columns, read.matrices)
+        return replace(frame, notes=tuple(read.notes))
+    max_rows = corpus_max_rows(max_rows, prepared=False)
     limits = CORPUS.with_limits(max_bytes=max_bytes, max_rows=max_rows)
     label = quote(name)
     check_bytes(data, label=label, limits=limits)
     notes: list[str] = []
-    if kind == ".parquet":
-        table, metadata, list_columns, notes = read_parquet(data, name, max_rows)
-        frame = make_frame(name, table, metadata, list_columns)
-        return replace(frame, notes=tuple(notes))
     head = decode(data, name=name, limits=limits)[:65536]  # checks the whole file, keeps a head
     if kind == ".txt":
         table = _read_lines(data, max_rows, label, notes)

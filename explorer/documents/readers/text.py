@@ -15,6 +15,7 @@ from pathlib import Path
 
 from explorer.config import (
     CORPUS_MAX_BYTES,
+    CORPUS_MAX_PREPARED_ROWS,
     CORPUS_MAX_ROWS,
     CORPUS_NOTE_ROWS,
     DOC_MAX_CHARS,
@@ -95,14 +96,48 @@ CORPUS = Limits(
 )
 
 
-def corpus_max_bytes() -> int:
-    """The Corpus page's largest file (a zip unpacked): ``CORPUS_MAX_BYTES``, lower on a demo.
+def corpus_max_bytes(*, texts: bool = False) -> int:
+    """The Corpus page's largest file (a zip unpacked): the upload limit, lower on a demo;
+    with ``texts``, a table of texts to embed (``CORPUS_MAX_BYTES``, or the demo's limit).
 
     Example:
-        >>> corpus_max_bytes() == CORPUS_MAX_BYTES  # EXPLORER_PUBLIC_DEMO is not set
+        >>> corpus_max_bytes() == upload_limit_mb() * 2**20
+        True
+        >>> corpus_max_bytes(texts=True) == CORPUS_MAX_BYTES
         True
     """
-    return upload_limit_mb() * 1024 * 1024
+    most = upload_limit_mb() * 1024 * 1024
+    return min(most, CORPUS_MAX_BYTES) if texts else most
+
+
+class RowCap:
+    """The Corpus page's default row limit, chosen once a file is open: files that bring
+    their vectors take up to ``CORPUS_MAX_PREPARED_ROWS`` rows, texts to embed
+    ``CORPUS_MAX_ROWS`` (:func:`corpus_max_rows`)."""
+
+    def __repr__(self) -> str:
+        return "CORPUS_ROWS"
+
+
+#: ``max_rows=CORPUS_ROWS``: the cap for what the file holds (see :class:`RowCap`).
+CORPUS_ROWS = RowCap()
+
+
+def corpus_max_rows(max_rows: int | None | RowCap, *, prepared: bool) -> int | None:
+    """``max_rows`` itself, or for ``CORPUS_ROWS`` the cap of a file with vectors
+    (``prepared``) or of texts to embed.
+
+    Example:
+        >>> corpus_max_rows(CORPUS_ROWS, prepared=True)
+        1000000
+        >>> corpus_max_rows(CORPUS_ROWS, prepared=False)
+        100000
+        >>> corpus_max_rows(5, prepared=True), corpus_max_rows(None, prepared=False)
+        (5, None)
+    """
+    if not isinstance(max_rows, RowCap):
+        return max_rows
+    return CORPUS_MAX_PREPARED_ROWS if prepared else CORPUS_MAX_ROWS
 
 
 def quote(text: str) -> str:
