@@ -1,5 +1,6 @@
 """The scale bench's browser part: a big corpus uploaded to the "Explore a corpus" page in
-headless Chromium, timed from each click to the map painted; the server's peak memory.
+headless Chromium, timed from each click to the map painted; the bytes the page received
+over Streamlit's websocket for each (the figure's JSON, mostly); the server's peak memory.
 """
 
 from __future__ import annotations
@@ -21,9 +22,12 @@ from bench.harness import (
     wait_for_chart,
 )
 from bench.scale_corpus import CATEGORY_COLUMN, make_dataset
+from explorer.documents.corpus_view import NO_COLOR
 
 #: Times "data ready -> map drawn" is measured (the median is reported).
 READY_TRIALS = 3
+#: The "Colour by" choices the colour redraws go through, in turn (the median is reported).
+COLOUR_TRIALS = (CATEGORY_COLUMN, NO_COLOR, CATEGORY_COLUMN)
 
 #: JavaScript: resolves after two animation frames, i.e. once the drawn map is painted.
 PAINTED_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
@@ -37,7 +41,12 @@ class BrowserResult:
     upload_to_map_s: float = float("nan")
     rerun_to_map_s: list[float] = field(default_factory=list)
     rerun_to_map_median_s: float = float("nan")
-    colour_switch_s: float = float("nan")
+    colour_switch_s: list[float] = field(default_factory=list)
+    colour_switch_median_s: float = float("nan")
+    #: MB the page received over the websocket: upload -> map, and each projection and
+    #: colour redraw (Streamlit's messages: the figure's JSON, mostly).
+    upload_payload_mb: float = float("nan")
+    redraw_payload_mb: list[float] = field(default_factory=list)
     page_switch_to_map_s: list[float] = field(default_factory=list)
     page_switch_median_s: float = float("nan")
     #: What the page showed back from another page, where that was not the upload.
@@ -109,11 +118,20 @@ def bench_browser(
             ) from None
         return state
 
+    received = [0]  # bytes over the websocket so far
+
+    def count_frames(websocket) -> None:
+        websocket.on(
+            "framereceived", lambda frame: received.__setitem__(0, received[0] + len(frame))
+        )
+
     def timed(page, click, predicate: str, what: str) -> float:
-        start = time.perf_counter()
+        start, before = time.perf_counter(), received[0]
         click()
         wait_map(page, predicate, quick_ms, what)
-        return time.perf_counter() - start
+        seconds = time.perf_counter() - start
+        result.redraw_payload_mb.append((received[0] - before) / 1e6)
+        return seconds
 
     def sidebar_link(page, title: str):
         return page.locator("[data-testid='stSidebarNav'] a").filter(has_text=title).first
@@ -126,18 +144,20 @@ def bench_browser(
             browser = launch_chromium(playwright)
             try:
                 page = browser.new_page(viewport={"width": 1400, "height": 1100})
+                page.on("websocket", count_frames)
                 page.goto(f"{url}/corpus")
-                page.get_by_text("Upload a file", exact=True).click()
+                page.get_by_text("Upload a file").click()
                 uploader = page.locator("input[type=file]")
                 uploader.wait_for(state="attached", timeout=quick_ms)
                 say("  (a) upload -> map drawn")
-                start = time.perf_counter()
+                start, before = time.perf_counter(), received[0]
                 uploader.set_input_files(str(path))
                 wait_map(
                     page, f"s => {points} && s.title.includes('own map')", slow_ms,
                     "(a) after the upload",
                 )  # fmt: skip
                 result.upload_to_map_s = time.perf_counter() - start
+                result.upload_payload_mb = (received[0] - before) / 1e6
 
                 for trial in range(READY_TRIALS):
                     say(f"  (b) rerun: projection switched, {trial + 1}/{READY_TRIALS}")
@@ -154,14 +174,19 @@ def bench_browser(
                     )  # fmt: skip
                 result.rerun_to_map_median_s = statistics.median(result.rerun_to_map_s)
 
-                say(f"  (c) Colour by “{CATEGORY_COLUMN}”")
                 categories = len(set(themes))
-                page.get_by_role("combobox", name="Colour by").click()
-                option = page.get_by_role("option", name=CATEGORY_COLUMN, exact=True)
-                result.colour_switch_s = timed(
-                    page, option.click, f"s => {points} && s.traces === {categories}",
-                    f"(c) coloured by “{CATEGORY_COLUMN}”",
-                )  # fmt: skip
+                for trial, choice in enumerate(COLOUR_TRIALS):
+                    say(f"  (c) Colour by “{choice}”, {trial + 1}/{len(COLOUR_TRIALS)}")
+                    page.get_by_role("combobox", name="Colour by").click()
+                    option = page.get_by_role("option", name=choice, exact=True)
+                    traces = categories if choice == CATEGORY_COLUMN else 1
+                    result.colour_switch_s.append(
+                        timed(
+                            page, option.click, f"s => {points} && s.traces === {traces}",
+                            f"(c) coloured by “{choice}”",
+                        )
+                    )  # fmt: skip
+                result.colour_switch_median_s = statistics.median(result.colour_switch_s)
 
                 for trial in range(READY_TRIALS):
                     say(f"  (b) Playground and back, {trial + 1}/{READY_TRIALS}")

@@ -203,6 +203,10 @@ CORPUS_TSNE_MAX = 5_000
 CORPUS_LABELS_MAX = 300
 #: Characters of a document in hover text on the corpus map.
 CORPUS_HOVER_CHARS = 160
+#: Up to this many points the corpus map carries each point's text for its hover;
+#: above it, none (hover shows the row and the colour value, a click the text): at
+#: 100,000 points the text was 8 MB of the page's 9.6 MB and most of a redraw.
+CORPUS_HOVER_TEXT_MAX = 20_000
 #: Neighbours (in the model's full space) listed and joined by lines for a clicked point.
 CORPUS_NEIGHBORS = 10
 #: Hits a search within the corpus highlights by default, and at most.

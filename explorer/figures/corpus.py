@@ -1,14 +1,18 @@
-"""The map of a large corpus (up to 100,000 points) as a Plotly figure; no Streamlit here.
+"""The map of a large corpus (up to 1,000,000 points) as a Plotly figure; no Streamlit here.
 
-Drawn so a browser stays smooth at 100,000 points: WebGL markers
-(``Scattergl``) from ``CORPUS_WEBGL_MIN`` points, coordinates sent as binary
-float32 arrays, hover text shortened to ``CORPUS_HOVER_CHARS``, and no text
-labels above ``CORPUS_LABELS_MAX`` points (each thing turned off comes with a
-note for the page). On top: the hits of a search within the corpus (numbered
-rings), and a clicked point with dashed lines to its nearest neighbours in the
-model's full space, labelled with their true distance. Every label and hover
-text is HTML-escaped. Each point's ``customdata`` is its row number (1-based,
-as the page's tables and row box count).
+Drawn so a browser stays smooth at 100,000 points and more: WebGL markers
+(``Scattergl``) from ``CORPUS_WEBGL_MIN`` points; every per-point array sent as
+a binary typed array (float32 coordinates and colour values, int32 row
+numbers); hover text shortened to ``CORPUS_HOVER_CHARS``, and none at all above
+``CORPUS_HOVER_TEXT_MAX`` points (hover then shows the row and the colour
+value from the hover template; a click shows the text); no text labels above
+``CORPUS_LABELS_MAX`` points (each thing turned off comes with a note for the
+page). Points are grouped by category with numpy, never a Python loop over them.
+On top: the hits of a search within the corpus (numbered rings), and a clicked
+point with dashed lines to its nearest neighbours in the model's full space,
+labelled with their true distance. Every label and hover text is HTML-escaped.
+Each point's ``customdata`` is its row number (1-based, as the page's tables and
+row box count).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from numpy.typing import NDArray
 
 from explorer.config import (
     CORPUS_HOVER_CHARS,
+    CORPUS_HOVER_TEXT_MAX,
     CORPUS_LABELS_MAX,
     CORPUS_WEBGL_MIN,
     LABEL_CHARS,
@@ -32,6 +37,7 @@ from explorer.documents.corpus_view import Neighbour
 from explorer.figures.clusters import names_trace
 from explorer.figures.coloring import MISSING as MISSING
 from explorer.figures.coloring import OTHER as OTHER
+from explorer.figures.coloring import OTHER_COLOR, counted_order
 from explorer.figures.coloring import Coloring as Coloring
 from explorer.figures.coloring import category_colors as category_colors
 from explorer.figures.coloring import category_order as category_order
@@ -90,7 +96,31 @@ def hover_texts(texts: Sequence[str], *, prefix: Sequence[str] | None = None) ->
 
 #: Hover of a corpus point: its row (``customdata``) and text; a category's name first.
 ROW_HOVER = "row %{customdata}<br>%{hovertext}<extra></extra>"
-CATEGORY_HOVER = "<b>%{fullData.name}</b> · " + ROW_HOVER
+CATEGORY_HEAD = "<b>%{fullData.name}</b> · "
+CATEGORY_HOVER = CATEGORY_HEAD + ROW_HOVER
+#: What hover and a click say above ``CORPUS_HOVER_TEXT_MAX`` points.
+ROW_ONLY_NOTE = "Hover shows each point's row; click one to read it."
+
+
+def hover_text_shown(count: int) -> bool:
+    """Whether a map of ``count`` points carries each point's text for its hover.
+
+    Example:
+        >>> hover_text_shown(CORPUS_HOVER_TEXT_MAX), hover_text_shown(CORPUS_HOVER_TEXT_MAX + 1)
+        (True, False)
+    """
+    return count <= CORPUS_HOVER_TEXT_MAX
+
+
+def row_hover(head: str = "", *, text: bool = True) -> str:
+    """A corpus point's hover template: ``head`` (already escaped), its row, and its
+    text (``hovertext``) where ``text``.
+
+    Example:
+        >>> row_hover(CATEGORY_HEAD, text=False)
+        '<b>%{fullData.name}</b> · row %{customdata}<extra></extra>'
+    """
+    return f"{head}row %{{customdata}}" + ("<br>%{hovertext}" if text else "") + "<extra></extra>"
 
 
 def drawing_notes(count: int) -> list[str]:
@@ -99,19 +129,27 @@ def drawing_notes(count: int) -> list[str]:
     Example:
         >>> drawing_notes(10)
         []
-        >>> drawing_notes(50_000)[0]
+        >>> drawing_notes(5_000)[0]
         'Text labels are off above 300 points: hover a point to read its text.'
-    """
+        >>> drawing_notes(50_000)[1]
+        "Points are drawn with WebGL; above 20,000 points the map carries no text. Hover shows each point's row; click one to read it."
+    """  # noqa: E501 - a doctest's expected output is one line
     notes = []
     if count > CORPUS_LABELS_MAX:
         notes.append(
-            f"Text labels are off above {CORPUS_LABELS_MAX:,} points: hover a point to read "
-            "its text."
-        )
-    if count >= CORPUS_WEBGL_MIN:
+            f"Text labels are off above {CORPUS_LABELS_MAX:,} points: "
+            + ("hover a point to read its text." if hover_text_shown(count) else
+               "click a point to read its text.")
+        )  # fmt: skip
+    if count >= CORPUS_WEBGL_MIN and hover_text_shown(count):
         notes.append(
             f"Points are drawn with WebGL from {CORPUS_WEBGL_MIN:,} points on; hover shows "
             f"the first {CORPUS_HOVER_CHARS} characters of each text."
+        )
+    elif count >= CORPUS_WEBGL_MIN:
+        notes.append(
+            f"Points are drawn with WebGL; above {CORPUS_HOVER_TEXT_MAX:,} points the map "
+            f"carries no text. {ROW_ONLY_NOTE}"
         )
     return notes
 
@@ -119,15 +157,17 @@ def drawing_notes(count: int) -> list[str]:
 def _points(
     coords: NDArray[np.float32],
     members: NDArray[np.int64],
-    hovers: list[str],
+    hovers: list[str] | None,
     *,
     name: str,
     marker: dict,
     labels: Labels | None,
     webgl: bool,
     showlegend: bool,
-    hovertemplate: str = ROW_HOVER,
+    head: str = "",
 ) -> go.Scatter | go.Scattergl:
+    """One trace of corpus points (``members``: their rows); ``hovers``: every row's
+    hover text, or ``None`` for hover from the template alone (``head``, the row)."""
     trace = go.Scattergl if webgl else go.Scatter
     text: dict = {}
     if labels is not None:
@@ -138,14 +178,15 @@ def _points(
         }
         if not all(labels.shown[i] for i in members):
             text["texttemplate"] = ["%{text}" if labels.shown[i] else "" for i in members]
+    if hovers is not None:
+        text["hovertext"] = [hovers[i] for i in members]
     return trace(
         x=coords[members, 0],
         y=coords[members, 1],
         mode="markers+text" if labels is not None else "markers",
         **text,
         name=name,
-        hovertext=[hovers[i] for i in members],
-        hovertemplate=hovertemplate,
+        hovertemplate=row_hover(head, text=hovers is not None),
         customdata=(members + 1).astype(np.int32),  # row numbers, as in the tables
         marker=marker,
         showlegend=showlegend,
@@ -184,6 +225,31 @@ def _document_labels(layout: TextLayout, coords: NDArray, texts: Sequence[str]) 
     return Labels(labels, placed["textposition"], [t != "" for t in template])
 
 
+def category_groups(
+    categories: Sequence[str], keep: NDArray[np.bool_]
+) -> list[tuple[str, NDArray[np.int64]]]:
+    """Each category (in :func:`category_order`) and its rows that ``keep`` keeps, found
+    with numpy (``pandas.factorize``), not a Python loop over the rows.
+
+    Example:
+        >>> [(c, rows.tolist()) for c, rows in
+        ...  category_groups(["b", "a", "b", "other"], np.array([True, True, False, True]))]
+        [('b', [0]), ('a', [1]), ('other', [3])]
+    """
+    import pandas as pd
+
+    codes, names = pd.factorize(np.asarray(categories, dtype=object), sort=False)
+    counts = np.bincount(codes, minlength=len(names))
+    order = counted_order(dict(zip(names.tolist(), counts.tolist(), strict=True)))
+    position = {name: i for i, name in enumerate(names.tolist())}
+    groups = []
+    for category in order:
+        rows = np.flatnonzero((codes == position[category]) & keep).astype(np.int64)
+        if len(rows):
+            groups.append((category, rows))
+    return groups
+
+
 def _corpus_traces(
     coords: NDArray[np.float32],
     texts: Sequence[str],
@@ -196,62 +262,86 @@ def _corpus_traces(
     size = point_size(n)
     opacity = 0.55 if n > 2_000 else 0.8
     keep = np.ones(n, dtype=bool) if kept is None else np.asarray(kept, dtype=bool)
-    everyone = np.flatnonzero(keep).astype(np.int64)
+    hovers = hover_texts(texts) if hover_text_shown(n) else None
     faded = []
     if not keep.all():
         faded = [
             _points(
-                coords, np.flatnonzero(~keep).astype(np.int64), hover_texts(texts),
+                coords, np.flatnonzero(~keep).astype(np.int64), hovers,
                 name=FADED_TRACE, labels=None, webgl=webgl, showlegend=False,
                 marker={"size": size, "color": FADED_COLOR, "opacity": FADED_OPACITY},
-                hovertemplate="<b>filtered out</b> · " + ROW_HOVER,
+                head="<b>filtered out</b> · ",
             )
         ]  # fmt: skip
     if color is None:
         return faded + [
             _points(
-                coords, everyone, hover_texts(texts), name=DOCUMENTS_TRACE, labels=labels,
-                webgl=webgl, showlegend=False,
+                coords, np.flatnonzero(keep).astype(np.int64), hovers, name=DOCUMENTS_TRACE,
+                labels=labels, webgl=webgl, showlegend=False,
                 marker={"size": size, "color": BASE_COLOR, "opacity": opacity},
             )
         ]  # fmt: skip
     if color.numbers is not None:
-        values = color.numbers
-        shown = [f"{color.column} = {v:g}" if not math.isnan(v) else MISSING for v in values]
-        marker = {
-            "size": size,
-            "opacity": opacity,
-            "color": np.where(np.isnan(values), np.nanmin(values), values)[everyone].astype(
-                np.float32
-            ),
-            "colorscale": NUMBER_SCALE,
-            "showscale": True,
-            "colorbar": {"title": {"text": escape(shorten(color.column, LABEL_CHARS))}},
-        }
-        return faded + [
-            _points(
-                coords, everyone, hover_texts(texts, prefix=shown), name=DOCUMENTS_TRACE,
-                labels=labels, webgl=webgl, showlegend=False, marker=marker,
-            )
-        ]  # fmt: skip
-    categories = color.categories or ()
-    hovers = hover_texts(texts)
-    groups: dict[str, list[int]] = {}
-    for i, category in enumerate(categories):
-        if keep[i]:
-            groups.setdefault(category, []).append(i)
+        return faded + _number_traces(coords, texts, color, keep, labels=labels, webgl=webgl)
     traces = faded
-    order = category_order(categories)
-    for category, colour in zip(order, category_colors(order), strict=True):
-        if category not in groups:
-            continue
-        members = np.asarray(groups[category], dtype=np.int64)
+    groups = category_groups(color.categories or (), keep)
+    colours = category_colors([category for category, _ in groups])
+    for (category, members), colour in zip(groups, colours, strict=True):
         marker = {"size": size, "opacity": opacity, "color": colour}
         traces.append(
             _points(
                 coords, members, hovers, name=template_escape(shorten(category, LABEL_CHARS)),
-                labels=labels, webgl=webgl, showlegend=True, marker=marker,
-                hovertemplate=CATEGORY_HOVER,
+                labels=labels, webgl=webgl, showlegend=True, marker=marker, head=CATEGORY_HEAD,
+            )
+        )  # fmt: skip
+    return traces
+
+
+def _number_traces(
+    coords: NDArray[np.float32],
+    texts: Sequence[str],
+    color: Coloring,
+    keep: NDArray[np.bool_],
+    *,
+    labels: Labels | None,
+    webgl: bool,
+) -> list[go.Scatter | go.Scattergl]:
+    """A numeric column: its values on a colour scale (hover names the value), rows
+    without one grey, in a trace of their own named ``"(missing)"``."""
+    n = len(texts)
+    values = np.asarray(color.numbers, dtype=np.float64)
+    missing = np.isnan(values)
+    size, opacity = point_size(n), 0.55 if n > 2_000 else 0.8
+    column = template_escape(shorten(color.column, LABEL_CHARS))
+    hovers = None
+    head = f"<b>{column} = %{{marker.color:.4~g}}</b> · "
+    if hover_text_shown(n):
+        shown = [f"{color.column} = {v:g}" if not math.isnan(v) else MISSING for v in values]
+        hovers, head = hover_texts(texts, prefix=shown), ""
+    traces = []
+    present = np.flatnonzero(keep & ~missing).astype(np.int64)
+    if len(present):
+        marker = {
+            "size": size,
+            "opacity": opacity,
+            "color": values[present].astype(np.float32),
+            "colorscale": NUMBER_SCALE,
+            "showscale": True,
+            "colorbar": {"title": {"text": escape(shorten(color.column, LABEL_CHARS))}},
+        }
+        traces.append(
+            _points(
+                coords, present, hovers, name=DOCUMENTS_TRACE, labels=labels, webgl=webgl,
+                showlegend=False, marker=marker, head=head,
+            )
+        )  # fmt: skip
+    absent = np.flatnonzero(keep & missing).astype(np.int64)
+    if len(absent):
+        traces.append(
+            _points(
+                coords, absent, hovers, name=MISSING, labels=labels, webgl=webgl,
+                showlegend=True, head="" if hovers is not None else CATEGORY_HEAD,
+                marker={"size": size, "opacity": opacity, "color": OTHER_COLOR},
             )
         )  # fmt: skip
     return traces

@@ -17,16 +17,18 @@ import plotly.graph_objects as go
 from numpy.typing import NDArray
 
 from explorer.config import CORPUS_DENSITY_BINS, CORPUS_HOVER_CHARS
-from explorer.figures.coloring import Coloring, category_colors, category_order
+from explorer.figures.coloring import MISSING, OTHER_COLOR, Coloring, category_colors
 from explorer.figures.corpus import (
     BASE_COLOR,
-    CATEGORY_HOVER,
+    CATEGORY_HEAD,
     DOCUMENTS_TRACE,
     FADED_COLOR,
     FADED_TRACE,
     NUMBER_SCALE,
-    ROW_HOVER,
+    category_groups,
+    hover_text_shown,
     hover_texts,
+    row_hover,
 )
 from explorer.figures.style import base_layout
 from explorer.phrases import escape, shorten, template_escape
@@ -86,17 +88,25 @@ def density_trace(coords: NDArray) -> go.Contour:
 def rows_trace(
     coords: NDArray, texts: Sequence[str], rows: Sequence[int], *, name: str, color: str
 ) -> go.Scattergl:
-    """``rows`` drawn over the map as rings (WebGL: a selection may hold 100,000)."""
+    """``rows`` drawn over the map as rings (WebGL: a selection may hold them all); hover
+    shows their text up to ``CORPUS_HOVER_TEXT_MAX`` rows, else their row alone.
+
+    Example:
+        >>> trace = rows_trace(np.eye(2), ["a", "<b>"], [1], name="selected", color="#000")
+        >>> trace.hovertext, trace.customdata.tolist()
+        (('&lt;b&gt;',), [2])
+    """
     index = np.asarray(rows, dtype=np.int64)
     points = np.asarray(coords, dtype=np.float32)
+    text = hover_text_shown(len(index))
     return go.Scattergl(
         x=points[index, 0],
         y=points[index, 1],
         mode="markers",
         name=name,
         customdata=(index + 1).astype(np.int32),
-        hovertext=hover_texts([texts[i] for i in index]),
-        hovertemplate=f"<b>{template_escape(name)}</b> · {ROW_HOVER}",
+        hovertext=hover_texts([texts[i] for i in index]) if text else None,
+        hovertemplate=row_hover(f"<b>{template_escape(name)}</b> · ", text=text),
         marker={"size": 9, "symbol": "circle-open", "color": color, "line": {"width": 1.5}},
         showlegend=True,
     )
@@ -128,42 +138,47 @@ def corpus_figure_3d(
         raise ValueError(f"3-D coordinates have shape {points.shape}; expected ({n}, 3).")
     keep = np.ones(n, dtype=bool) if kept is None else np.asarray(kept, dtype=bool)
     size = 2 if n > 20_000 else 3 if n > 2_000 else 4
-    hovers = hover_texts(texts)
+    hovers = hover_texts(texts) if hover_text_shown(n) else None
     traces: list[go.Scatter3d] = []
 
-    def points3d(rows: NDArray, name: str, marker: dict, template: str = ROW_HOVER) -> None:
+    def points3d(rows: NDArray, name: str, marker: dict, head: str = "") -> None:
+        text = {} if hovers is None else {"hovertext": [hovers[i] for i in rows]}
         traces.append(
             go.Scatter3d(
                 x=points[rows, 0], y=points[rows, 1], z=points[rows, 2], mode="markers",
-                name=name, customdata=(rows + 1).astype(np.int32),
-                hovertext=[hovers[i] for i in rows], hovertemplate=template,
+                name=name, customdata=(rows + 1).astype(np.int32), **text,
+                hovertemplate=row_hover(head, text=hovers is not None),
                 marker={"size": size, **marker}, meta={"role": "corpus"},
-                showlegend=template == CATEGORY_HOVER,
+                showlegend=head == CATEGORY_HEAD,
             )
         )  # fmt: skip
 
     if not keep.all():
         points3d(np.flatnonzero(~keep), FADED_TRACE, {"color": FADED_COLOR, "opacity": 0.25})
     if color is not None and color.categories is not None:
-        order = category_order(color.categories)
-        labels = np.asarray(color.categories, dtype=object)
-        for category, colour in zip(order, category_colors(order), strict=True):
-            rows = np.flatnonzero((labels == category) & keep)
-            if len(rows):
-                name = template_escape(shorten(category, 40))
-                points3d(rows, name, {"color": colour}, CATEGORY_HOVER)
+        groups = category_groups(color.categories, keep)
+        colours = category_colors([category for category, _ in groups])
+        for (category, rows), colour in zip(groups, colours, strict=True):
+            points3d(rows, template_escape(shorten(category, 40)), {"color": colour}, CATEGORY_HEAD)
     else:
         rows = np.flatnonzero(keep)
         marker: dict = {"color": BASE_COLOR, "opacity": 0.8}
+        head = ""
         if color is not None and color.numbers is not None:
-            values = np.where(np.isnan(color.numbers), np.nanmin(color.numbers), color.numbers)
+            values = np.asarray(color.numbers, dtype=np.float64)
+            absent = np.flatnonzero(keep & np.isnan(values))
+            rows = np.flatnonzero(keep & ~np.isnan(values))
             marker = {
                 "color": values[rows].astype(np.float32),
                 "colorscale": NUMBER_SCALE,
                 "showscale": True,
                 "colorbar": {"title": {"text": escape(color.column)}},
             }
-        points3d(rows, DOCUMENTS_TRACE, marker)
+            column = template_escape(shorten(color.column, 40))
+            head = f"<b>{column} = %{{marker.color:.4~g}}</b> · "
+            if len(absent):
+                points3d(absent, MISSING, {"color": OTHER_COLOR}, CATEGORY_HEAD)
+        points3d(rows, DOCUMENTS_TRACE, marker, head)
     marks = [("search hits", list(hits), "#111", "circle-open", 6)]
     if selected is not None:
         marks.append(("clicked", [selected], "#f5b700", "diamond", 8))

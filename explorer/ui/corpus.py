@@ -265,7 +265,7 @@ def map_figure(
     if color_by == cluster_view.CLUSTER_COLOR and clusters is not None:
         values, column = cluster_view.cluster_categories(clusters), "cluster"
     elif color_by not in (corpus_view.NO_COLOR, cluster_view.CLUSTER_COLOR):
-        values = corpus.extra[color_by].tolist()
+        values = corpus.extra[color_by]  # a column: coloring factorizes it
     color = coloring(values, column=column) if values is not None else None
     note = color.note if color is not None else None
     filtered = None if kept.all() else kept

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import numpy as np
@@ -9,13 +10,20 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
-from explorer.config import CORPUS_COLOR_CATEGORIES, CORPUS_LABELS_MAX, CORPUS_WEBGL_MIN, DATA_DIR
+from explorer.config import (
+    CORPUS_COLOR_CATEGORIES,
+    CORPUS_HOVER_TEXT_MAX,
+    CORPUS_LABELS_MAX,
+    CORPUS_WEBGL_MIN,
+    DATA_DIR,
+)
 from explorer.figures.corpus import (
     DOCUMENTS_TRACE,
     HITS_TRACE,
     LINES_TRACE,
     NEIGHBOURS_TRACE,
     OTHER,
+    ROW_ONLY_NOTE,
     SELECTED_TRACE,
     Neighbour,
     coloring,
@@ -48,22 +56,79 @@ def test_a_small_corpus_gets_svg_points_with_escaped_labels_and_hover() -> None:
 
 
 def test_a_big_corpus_is_drawn_with_webgl_binary_arrays_and_no_labels() -> None:
-    n = 100_000
+    n = CORPUS_HOVER_TEXT_MAX
     texts = [f"document number {i} " + "x" * 300 for i in range(n)]
     fig = corpus_figure(_coords(n), texts, title="t")
     (trace,) = fig.data
     assert trace.type == "scattergl" and trace.mode == "markers" and trace.text is None
     spec = json.loads(pio.to_json(fig, validate=False))["data"][0]
-    # Coordinates travel as base64 float32, not as 100,000 decimal numbers.
+    # Coordinates travel as base64 float32, not as thousands of decimal numbers.
     assert spec["x"]["dtype"] == "f4" and spec["customdata"]["dtype"] == "i4"
-    x = np.frombuffer(__import__("base64").b64decode(spec["x"]["bdata"]), dtype=np.float32)
+    x = np.frombuffer(base64.b64decode(spec["x"]["bdata"]), dtype=np.float32)
     np.testing.assert_allclose(x, _coords(n)[:, 0].astype(np.float32))
-    # Hover text is cut short, so 100,000 long documents stay a few MB.
+    # Hover text is cut short, so long documents stay light.
     assert max(len(h) for h in trace.hovertext) < 220
-    assert len(pio.to_json(fig, validate=False)) < 25_000_000
+    assert len(pio.to_json(fig, validate=False)) < 5_000_000
     notes = drawing_notes(n)
     assert any(f"above {CORPUS_LABELS_MAX:,} points" in note for note in notes)
-    assert any("WebGL" in note for note in notes)
+    assert any("WebGL" in note and "160 characters" in note for note in notes)
+
+
+def _decoded(spec: dict) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(spec["bdata"]), dtype=spec["dtype"])
+
+
+def test_hover_text_stops_exactly_above_its_limit_and_rows_stay_binary() -> None:
+    texts = [f"doc {i} <b>bold</b> & %{{x}}" for i in range(CORPUS_HOVER_TEXT_MAX + 1)]
+    at = corpus_figure(_coords(len(texts) - 1), texts[:-1], title="t").data[0]
+    assert at.hovertext[3] == "doc 3 &lt;b&gt;bold&lt;/b&gt; &amp; %{x}"
+    assert at.hovertemplate == "row %{customdata}<br>%{hovertext}<extra></extra>"
+    fig = corpus_figure(_coords(len(texts)), texts, title="t")
+    (trace,) = fig.data
+    assert trace.hovertext is None and trace.text is None
+    assert trace.hovertemplate == "row %{customdata}<extra></extra>"
+    spec = json.loads(pio.to_json(fig, validate=False))["data"][0]
+    assert "hovertext" not in spec and "doc 3" not in json.dumps(spec)
+    assert spec["customdata"]["dtype"] == "i4" and spec["x"]["dtype"] == "f4"
+    assert _decoded(spec["customdata"]).tolist() == list(range(1, len(texts) + 1))
+    notes = drawing_notes(len(texts))
+    assert f"above {CORPUS_HOVER_TEXT_MAX:,} points the map carries no text" in notes[1]
+    assert ROW_ONLY_NOTE in notes[1] and "click a point to read its text" in notes[0]
+    assert not any(ROW_ONLY_NOTE in note for note in drawing_notes(len(texts) - 1))
+
+
+def test_above_the_limit_hover_names_the_category_or_the_value_from_the_template() -> None:
+    n = CORPUS_HOVER_TEXT_MAX + 10
+    topics = coloring(["a <i>", "b"] * (n // 2), column="topic")
+    traces = corpus_figure(_coords(n), ["t"] * n, title="t", color=topics).data
+    assert [t.name for t in traces] == ["a &lt;i&gt;", "b"]
+    assert all(t.hovertemplate == "<b>%{fullData.name}</b> · row %{customdata}<extra></extra>"
+               and t.hovertext is None for t in traces)  # fmt: skip
+    assert traces[1].customdata[:2].tolist() == [2, 4]
+    stars = np.arange(n, dtype=np.float64) / 7
+    stars[5] = np.nan
+    color = coloring(stars.tolist(), column="<stars> %{x}")
+    fig = corpus_figure(_coords(n), ["t"] * n, title="t", color=color)
+    values, missing = fig.data
+    assert values.hovertemplate == (
+        "<b>&lt;stars&gt; &#37;{x} = %{marker.color:.4~g}</b> · row %{customdata}<extra></extra>"
+    )
+    spec = json.loads(pio.to_json(fig, validate=False))["data"]
+    assert spec[0]["marker"]["color"]["dtype"] == "f4"
+    assert 6 not in _decoded(spec[0]["customdata"]).tolist()
+    assert missing.name == "(missing)" and missing.customdata.tolist() == [6]
+    assert missing.marker.color == OTHER_COLOR  # as the colour's note says: drawn grey
+
+
+def test_a_million_points_make_a_page_under_forty_megabytes() -> None:
+    n = 1_000_000
+    stars = np.random.default_rng(1).uniform(0, 5, n)
+    color = coloring(pd.Series(stars), column="stars")
+    fig = corpus_figure(_coords(n).astype(np.float32), ["t"] * n, title="t", color=color,
+                        hits=[1, 2], selected=3, neighbours=[Neighbour(4, 0.5)])  # fmt: skip
+    payload = pio.to_json(fig.to_dict(), validate=False)  # as st.plotly_chart sends it
+    assert len(payload) < 40_000_000
+    assert "hovertext" not in json.loads(payload)["data"][0]
 
 
 def test_labels_switch_off_exactly_above_the_limit() -> None:
@@ -99,9 +164,11 @@ def test_a_numeric_column_gets_a_colour_scale() -> None:
     stars[3] = float("nan")
     color = coloring(stars, column="stars")
     assert color.numbers is not None and "1 rows have no" in color.note
-    (trace,) = corpus_figure(_coords(200), ["d"] * 200, title="t", color=color).data
+    trace, missing = corpus_figure(_coords(200), ["d"] * 200, title="t", color=color).data
     assert trace.marker.showscale and trace.marker.colorscale
     assert "stars = 2" in trace.hovertext[2]
+    assert missing.name == "(missing)" and list(missing.customdata) == [4]
+    assert missing.hovertext == ("<b>(missing)</b><br>d",)
 
 
 def test_hits_and_a_clicked_point_with_its_neighbours_are_drawn_on_top() -> None:
