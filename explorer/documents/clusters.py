@@ -39,7 +39,7 @@ from explorer.config import (
     CLUSTER_UMAP_EPOCHS,
     UMAP_NEIGHBORS,
 )
-from explorer.space.distances import unit_rows
+from explorer.documents.search import unit_once
 from explorer.space.projection import (
     _import_umap_with_compile_cache,
     _TqdmSink,
@@ -59,6 +59,8 @@ NAME_STAGE = "Clusters: naming each cluster by its words"
 TOKEN_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
 #: Rows compared at once when placing points outside the sample (memory: rows x sample).
 ASSIGN_CHUNK = 1_024
+#: Rows checked or reduced at once (a million rows at once: temporaries of gigabytes).
+ROWS_AT_ONCE = 65_536
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,7 +137,13 @@ def _check(
         raise ValueError(
             f"Got {n:,} vectors but {len(texts):,} texts; give one text per vector row."
         )
-    bad = ~np.isfinite(array).all(axis=1)
+    # chunk by chunk: a mask of a million rows at once would take 384 MB
+    bad = np.concatenate(
+        [
+            ~np.isfinite(array[start : start + ROWS_AT_ONCE]).all(axis=1)
+            for start in range(0, n, ROWS_AT_ONCE)
+        ]
+    )
     if bad.any():
         raise ValueError(
             f"Vectors contain NaN or infinite values in {int(bad.sum()):,} of {n:,} rows "
@@ -353,14 +361,21 @@ def _fit_labels(
     with threadpool_limits(limits=1):
         space = array  # up to CLUSTER_UMAP_DIMS dimensions: clustered as they are
         if dim > CLUSTER_UMAP_DIMS:
-            space = unit_rows(array)
+            space = unit_once(array)  # the page's vectors already are: no copy
             if sampled and dim > CLUSTER_PCA_DIMS:
                 from sklearn.decomposition import PCA
 
                 if progress is not None:
                     progress(0, 0, stage=PCA_STAGE)
                 pca = PCA(n_components=CLUSTER_PCA_DIMS, svd_solver="covariance_eigh")
-                space = pca.fit(space[rows]).transform(space)
+                pca.fit(space[rows])
+                # chunk by chunk: transform centres a copy of all its input at once
+                space = np.concatenate(
+                    [
+                        pca.transform(space[start : start + ROWS_AT_ONCE])
+                        for start in range(0, n, ROWS_AT_ONCE)
+                    ]
+                ).astype(np.float32, copy=False)
         fitted = np.asarray(space[rows], dtype=np.float64)
     reduced = fitted if dim <= CLUSTER_UMAP_DIMS else _umap(fitted, random_state, progress)
     with threadpool_limits(limits=1):

@@ -208,6 +208,43 @@ class KeywordIndex:
         ]
 
 
+#: Rows whose length is within this of 1 count as unit-length (float32 rounding).
+UNIT_TOLERANCE = 1e-4
+#: Rows measured at once (a million rows of 384 floats at once: a 1.5 GB temporary).
+_ROWS_AT_ONCE = 65_536
+
+
+def is_unit(vectors: NDArray) -> bool:
+    """Whether every row has length 1 (within :data:`UNIT_TOLERANCE`), measured in chunks.
+
+    Example:
+        >>> is_unit(np.eye(3, dtype=np.float32)), is_unit(np.ones((2, 2), np.float32))
+        (True, False)
+    """
+    for start in range(0, len(vectors), _ROWS_AT_ONCE):
+        block = vectors[start : start + _ROWS_AT_ONCE]
+        lengths = np.einsum("ij,ij->i", block, block)  # squared: 1 ± 2 tolerance
+        if (np.abs(lengths - 1.0) > 2 * UNIT_TOLERANCE).any():
+            return False
+    return True
+
+
+def unit_once(vectors: NDArray) -> NDArray[np.float32]:
+    """``vectors`` as float32 unit rows: the array itself when it already is one (a
+    corpus's vectors from `python -m explorer embed`; no second copy of a million
+    rows), else a normalised copy.
+
+    Example:
+        >>> vectors = np.eye(2, dtype=np.float32)
+        >>> unit_once(vectors) is vectors, unit_once(2 * vectors).tolist()
+        (True, [[1.0, 0.0], [0.0, 1.0]])
+    """
+    array = np.asarray(vectors)
+    if array.dtype == np.float32 and array.ndim == 2 and is_unit(array):
+        return array
+    return unit_rows(array)
+
+
 class SearchIndex:
     """A corpus prepared for search: unit-length embeddings, TF-IDF, and a 2-D map.
 
@@ -217,13 +254,13 @@ class SearchIndex:
     Attributes:
         texts: the documents, in order.
         vectors: ``(n, dim)`` float32, each row of length 1 (so a dot product
-            is the cosine similarity).
+            is the cosine similarity); the vectors given, when they already are.
         model: the embedder that made them.
     """
 
     def __init__(self, texts: Sequence[str], vectors: NDArray, model: Embedder) -> None:
         self.texts = tuple(texts)
-        self.vectors = unit_rows(vectors)
+        self.vectors = unit_once(vectors)
         self.model = model
 
     def __len__(self) -> int:
