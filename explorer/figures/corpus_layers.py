@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from explorer.config import CORPUS_DENSITY_BINS, CORPUS_HOVER_CHARS
 from explorer.figures.coloring import MISSING, OTHER_COLOR, Coloring, category_colors
-from explorer.figures.corpus import (
+from explorer.figures.corpus_points import (
     BASE_COLOR,
     CATEGORY_HEAD,
     DOCUMENTS_TRACE,
