@@ -198,6 +198,9 @@ ENCODE_BATCH_SIZE_GPU = 1_024
 #: t-SNE runs only up to this many points (beyond it, minutes on two cores);
 #: the page suggests UMAP above it.
 CORPUS_TSNE_MAX = 5_000
+#: A corpus without a map of its own opens in UMAP up to this many documents (PCA is
+#: shown while UMAP computes); above it, in PCA, with UMAP one click away.
+CORPUS_UMAP_FIRST_MAX = 10_000
 #: Each point carries its text as a label up to this many points; above it,
 #: hover shows the text (the browser slows down drawing thousands of labels).
 CORPUS_LABELS_MAX = 300

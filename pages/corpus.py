@@ -99,7 +99,7 @@ dim = int(vectors.shape[1])
 # --- Map settings.
 methods = view.map_methods(corpus)
 if st.session_state.get("corpus_method") not in methods:
-    st.session_state["corpus_method"] = next(iter(methods))
+    st.session_state["corpus_method"] = view.default_method(corpus)
 view_choice, show_clusters, density = ui.view_toggles()
 color_columns = [view.NO_COLOR, *(str(c) for c in corpus.extra.columns)]
 color_columns += [CLUSTER_COLOR] if show_clusters else []
@@ -142,8 +142,8 @@ else:
     projection = background_projection(vectors, key=key, method="pca" if refusal else method)
     if projection is None:
         stop_page(SHARE_NOTE)
-    if projection.notice:
-        st.info(say(projection.notice), icon="ℹ️")
+    for note in view.projection_notes(projection, chosen=method):
+        st.info(say(note), icon="ℹ️")
     shown = view.projected_map(projection)
 
 # --- Search and neighbours within the filter; clusters of the rows it keeps.

@@ -21,11 +21,18 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from explorer.config import CORPUS_NEIGHBORS, CORPUS_TSNE_MAX, METHODS, MODEL_TITLES
+from explorer.config import (
+    CORPUS_NEIGHBORS,
+    CORPUS_TSNE_MAX,
+    CORPUS_UMAP_FIRST_MAX,
+    METHODS,
+    MODEL_TITLES,
+)
 from explorer.documents.corpus import TOPIC_COLUMNS, Corpus, query_refusal
 from explorer.documents.embed import embed_texts
 from explorer.documents.jobs import Report
 from explorer.documents.search import Hit, SearchIndex, shared_words
+from explorer.documents.search_map import blob_note
 from explorer.models import Embedder
 from explorer.models.doc_cache import DocumentCache
 from explorer.phrases import escape, shorten
@@ -301,6 +308,23 @@ def projected_map(projection: Projection) -> MapView:
     return MapView(projection.coords, projection.axis_titles, projection.method, shown)
 
 
+def projection_notes(projection: Projection, *, chosen: str) -> list[str]:
+    """What the page says of the map ``projection`` drew when ``chosen`` was asked for:
+    its own notice, and that a PCA map holding under 20% of the variance is a blob.
+
+    Example:
+        >>> shares = (0.04, 0.03)
+        >>> pca = Projection(np.zeros((3, 2)), "pca", ("PC1", "PC2"), explained_variance=shares)
+        >>> projection_notes(pca, chosen="umap")[0].split("apart, ")[1]
+        'UMAP, which keeps neighbourhoods instead, replaces it when ready.'
+    """
+    notes = [projection.notice] if projection.notice else []
+    if projection.method == "pca":
+        shown = "pca" if chosen in ("pca", "tsne") else "pca-first"
+        notes.append(blob_note(projection.explained_variance, shown=shown))
+    return [note for note in notes if note]
+
+
 def map_methods(corpus: Corpus) -> dict[str, str]:
     """The projections offered for a corpus, by name: the file's own map first, if any.
 
@@ -312,6 +336,21 @@ def map_methods(corpus: Corpus) -> dict[str, str]:
         return dict(METHODS)
     made = METHODS.get(corpus.method or "", "precomputed")
     return {FROM_FILE: f"From the file ({made})", **METHODS}
+
+
+def default_method(corpus: Corpus) -> str:
+    """The projection a corpus opens in: its file's own map, else UMAP up to
+    :data:`~explorer.config.CORPUS_UMAP_FIRST_MAX` documents (PCA is shown while it
+    computes), else PCA, which is instant at any size.
+
+    Example:
+        >>> mapped = Corpus(("a",), coords=np.zeros((1, 2)))
+        >>> default_method(Corpus(("a", "b"))), default_method(mapped)
+        ('umap', 'file')
+    """
+    if corpus.coords is not None:
+        return FROM_FILE
+    return "umap" if len(corpus) <= CORPUS_UMAP_FIRST_MAX else "pca"
 
 
 def default_color(columns: Sequence[str]) -> str:

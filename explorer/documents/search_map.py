@@ -56,22 +56,33 @@ def place_query(
     return (points[nearest] * weights[:, None]).sum(axis=0) / weights.sum()
 
 
-def blob_note(explained_variance: tuple[float, ...] | None) -> str | None:
+def blob_note(explained_variance: tuple[float, ...] | None, *, shown: str = "umap") -> str | None:
     """What the page says when PCA's first two components hold under :data:`PCA_BLOB_SHARE`.
+
+    ``shown`` is what the map shows: ``"umap"`` (the page turned to UMAP), ``"pca-first"``
+    (PCA while UMAP computes) or ``"pca"`` (PCA was chosen).
 
     Example:
         >>> blob_note((0.04, 0.03))[:60]
         'PCA at 4% / 3% of the variance is a blob: its first two comp'
+        >>> blob_note((0.04, 0.03), shown="pca").split(", ")[-1]
+        'choosing UMAP above keeps neighbourhoods instead.'
         >>> blob_note((0.3, 0.1)) is None
         True
     """
     if explained_variance is None or sum(explained_variance[:2]) >= PCA_BLOB_SHARE:
         return None
     first, second = explained_variance[:2]
+    then = {
+        "umap": "so the map shows UMAP, which keeps neighbourhoods instead.",
+        "pca-first": "UMAP, which keeps neighbourhoods instead, replaces it when ready.",
+        "pca": "choosing UMAP above keeps neighbourhoods instead.",
+    }
+    if shown not in then:
+        raise ValueError(f"shown must be one of {', '.join(then)}; got {shown!r}.")
     return (
         f"PCA at {first:.0%} / {second:.0%} of the variance is a blob: its first two "
-        "components hold little of what tells these documents apart, so the map shows UMAP, "
-        "which keeps neighbourhoods instead."
+        f"components hold little of what tells these documents apart, {then[shown]}"
     )
 
 

@@ -84,10 +84,11 @@ def app() -> AppTest:
     return settle(AppTest.from_file(PAGE, default_timeout=240).run())
 
 
-def test_the_sample_opens_as_a_pca_map_coloured_by_topic(app) -> None:
+def test_the_sample_opens_as_a_umap_map_coloured_by_topic(app) -> None:
     assert not app.exception and not app.error
+    assert app.radio(key="corpus_method").value == "umap"
     (chart,) = charts(app)
-    assert "336 documents, PCA" in chart["layout"]["title"]["text"]
+    assert "336 documents, UMAP" in chart["layout"]["title"]["text"]
     traces = corpus_traces(app)
     assert len(traces) == 14  # each topic its colour (up to CORPUS_COLOR_CATEGORIES = 24)
     assert sum(count(t["customdata"]) for t in traces) == 336
@@ -140,7 +141,19 @@ def test_a_clicked_row_shows_its_nearest_neighbours_in_the_full_space(app, minil
     assert star["customdata"] == [5]  # row 5
 
 
+def test_pca_chosen_on_the_sample_is_called_a_blob(app) -> None:
+    app.radio(key="corpus_method").set_value("pca").run()
+    assert "336 documents, PCA" in charts(app)[0]["layout"]["title"]["text"]
+    assert (
+        "PCA at 4% / 3% of the variance is a blob: its first two components hold little of "
+        "what tells these documents apart, choosing UMAP above keeps neighbourhoods instead."
+        in [i.value for i in app.info]
+    )
+
+
 def test_umap_runs_in_the_background_and_replaces_the_pca_map(app) -> None:
+    app.radio(key="corpus_method").set_value("pca").run()
+    assert ", PCA" in charts(app)[0]["layout"]["title"]["text"]
     app.radio(key="corpus_method").set_value("umap").run()
     settle(app)
     assert not app.error
@@ -410,7 +423,7 @@ def test_density_contours_and_the_3d_view(app) -> None:
     (chart,) = charts(app)
     assert {t["type"] for t in chart["data"]} == {"scatter3d"}
     assert sum(count(t["customdata"]) for t in corpus_traces(app)) == 336
-    assert chart["layout"]["scene"]["xaxis"]["title"]["text"].startswith("PC1")
+    assert chart["layout"]["scene"]["xaxis"]["title"]["text"].startswith("UMAP")
     assert app.query_params["view"] == "3d" and app.query_params["density"] == "true"
 
 

@@ -29,12 +29,12 @@ def wait_for_map(page, condition: str = "true", *, timeout_s: float = 300) -> di
 
 def test_a_box_on_the_map_lists_the_documents_inside_it(page, server_url) -> None:
     page.goto(f"{server_url}/corpus")
-    wait_for_map(page)
+    wait_for_map(page, "s.title.includes('UMAP')")  # PCA first, then the UMAP map
     plot = page.locator(".js-plotly-plot").first
     plot.hover()
     page.locator('.modebar-btn[data-val="select"]').first.click()
     area = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
-    # A box over the middle of the plot: the sample's PCA map is dense there.
+    # A box over the middle of the plot: some of the sample's clusters lie inside it.
     x0, y0 = area["x"] + area["width"] * 0.2, area["y"] + area["height"] * 0.2
     x1, y1 = area["x"] + area["width"] * 0.8, area["y"] + area["height"] * 0.8
     page.mouse.move(x0, y0)

@@ -107,6 +107,9 @@ def test_search_map_text_never_overlaps(sized_page, server_url) -> None:
 def test_corpus_map_with_hits_and_a_clicked_point_text_never_overlaps(
     sized_page, server_url
 ) -> None:
-    ready = "c => c.some(x => x.names.includes('clicked') && x.names.includes('search hits'))"
+    ready = (
+        "c => c.some(x => x.names.includes('clicked') && x.names.includes('search hits') "
+        "&& x.title.includes('UMAP'))"
+    )
     open_charts(sized_page, server_url + "/corpus?q=car&row=5", ready, timeout=360_000)
     check(sized_page, "corpus")
