@@ -381,4 +381,4 @@ def cache_max_bytes() -> int:
 VIEWS = {"2d": "2-D map", "3d": "3-D view"}
 #: The Playground's 3-D view writes each phrase beside its point up to this many
 #: phrases; above it, hover names them (Plotly cannot keep labels apart in 3-D).
-PLAYGROUND_3D_LABELS_MAX = 12
+PLAYGROUND_3D_LABELS_MAX = 8

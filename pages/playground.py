@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.config import ALL_PAIRS_MAX, MAX_PHRASES, TOY_DISTANCE_AXES
+from explorer.config import ALL_PAIRS_MAX, MAX_PHRASES, TOY_DISTANCE_AXES, VIEWS
 from explorer.figures.export import file_stem, scene_exports
 from explorer.figures.playground import scene_figure
+from explorer.figures.playground_3d import scene_figure_3d
 from explorer.figures.style import chart_config, clicked_index
 from explorer.links import Param
 from explorer.phrases import shorten
@@ -20,11 +21,13 @@ from explorer.ui.playground import (
     FOCUS_KEY,
     LAST,
     LINES_KEY,
+    VIEW_KEY,
     article_box,
     import_expander,
     is_article_view,
     line_settings,
     pairs_table,
+    view_choice,
 )
 from explorer.ui.settings import IMPORTED, MODEL, imported_embedder, shared_settings
 from explorer.ui.widgets import PHRASES_KEY, phrase_box
@@ -42,6 +45,7 @@ PARAMS = [
     Param("lines", LINES_KEY, ("model", "map")),
     Param("axes", AXES_KEY, tuple(TOY_DISTANCE_AXES)),
     Param("focus", FOCUS_KEY, kind="int", low=0, high=MAX_PHRASES),
+    Param("view", VIEW_KEY, tuple(VIEWS)),
 ]
 
 
@@ -69,7 +73,8 @@ st.markdown(
     "An embedding is a **coordinate**: a model turns each phrase into a point, and "
     "**distance = similarity**. Type phrases, one per line, and see where they land."
 )
-line_distances, axes = line_settings(real=real)
+view = view_choice(real=real)
+line_distances, axes = line_settings(real=real, view=view)
 
 inputs, outputs = st.columns([2, 3], gap="medium")
 with inputs:
@@ -98,6 +103,13 @@ with outputs:
         stop_page(share_note)
     try:
         model = imported if settings.model == IMPORTED and imported else get_model(settings.model)
+        if view == "3d" and model.dim < 3:
+            msg.info(
+                f"These vectors have {model.dim} dimensions: there is no 3-D view of them; "
+                "showing the 2-D map.",
+                icon="🧊",
+            )
+            view = "2d"
         scene = build_scene(
             phrases,
             model=model,
@@ -106,6 +118,7 @@ with outputs:
             selected=selected,
             line_distances=line_distances,
             axes=axes,
+            view=view,
         )
     except ValueError as error:
         msg.error(str(error))
@@ -121,7 +134,8 @@ with outputs:
     answer = scene.answer_text(random_similarity=baseline)
     if answer:
         st.markdown(answer)
-    figure = scene_figure(scene, plot_width=MAP_PLOT_WIDTH)
+    draw = scene_figure_3d if scene.view == "3d" else scene_figure
+    figure = draw(scene, plot_width=MAP_PLOT_WIDTH)
     st.plotly_chart(
         figure,
         key=CHART_KEY,
@@ -129,7 +143,13 @@ with outputs:
         selection_mode="points",
         config=chart_config(file_stem=file_stem(scene)),
     )
-    if scene.is_projected:
+    if scene.view == "3d":
+        st.caption(
+            "The 3-D view is a projection too: hover a line's middle dot for its true distance "
+            "and its length as drawn in 3-D. The answer and the table measure all "
+            f"{scene.model_dim} dimensions; the table's “drawn in 2-D” is the 2-D map's."
+        )
+    elif scene.is_projected:
         st.caption(
             f"Each d= on a line is the {scene.line_space}. "
             "The projected axes carry no meaning: only closeness does, and the 2-D picture "
@@ -154,6 +174,12 @@ with outputs:
         st.caption(
             "The camera in the chart's toolbar saves a PNG. The Projector zip opens in "
             "projector.tensorflow.org (Load, then pick vectors.tsv and metadata.tsv)."
+            + (
+                " In 3-D, the HTML file is this 3-D view; the CSVs hold the 2-D map's x, y "
+                "and distances as drawn (2-D only)."
+                if scene.view == "3d"
+                else ""
+            )
         )
         for export in scene_exports(scene, figure=figure):
             st.download_button(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
+from numpy.typing import NDArray
 
 from explorer.config import HOVER_CHARS, LABEL_CHARS, METHODS, MODEL_TITLES
 from explorer.figures.labels import (
@@ -135,10 +136,10 @@ def scene_figure(
     labels = [point_label(p) for p in scene.phrases]
     hovers = []
     for i, phrase in enumerate(scene.phrases):
-        where = f"({coords[i, 0]:.2f}, {coords[i, 1]:.2f})"
+        where = None
         if toy_square:
             where = f"formality {coords[i, 0]:+.2f}, sentiment {coords[i, 1]:+.2f}"
-        hovers.append(f"<b>{i + 1}.</b> {escape(shorten(phrase, HOVER_CHARS))}<br>{where}")
+        hovers.append(phrase_hover(i, phrase, coords[i], where=where))
     ranges = (layout.x_range, layout.y_range)
     # With a phrase focused, its lines' d= labels are served before the other
     # phrases' labels; else the phrase labels come first.
@@ -200,7 +201,7 @@ def _place_distances(scene: Scene, layout: TextLayout) -> tuple[list[tuple[float
     details: list[str] = []
     for i, j in order + [pair for pair in scene.lines if pair not in labelled]:
         d = scene.line_distance(i, j)
-        detail = _line_detail(scene, i, j)
+        detail = line_detail(scene, i, j)
         spot = None
         if (i, j) in labelled:
             spot = place_line_label(
@@ -226,12 +227,36 @@ def _place_distances(scene: Scene, layout: TextLayout) -> tuple[list[tuple[float
     return middles, details
 
 
-def _line_detail(scene: Scene, i: int, j: int) -> str:
-    """A line's hover: the pair and its distances, escaped."""
+def phrase_hover(index: int, phrase: str, point: NDArray, *, where: str | None = None) -> str:
+    """A phrase's hover on a map: its number, the phrase (escaped) and where it is
+    (``where``, else its coordinates, 2 or 3 of them).
+
+    Example:
+        >>> phrase_hover(0, "<b>", np.array([0.5, -1.0, 2.0]))
+        '<b>1.</b> &lt;b&gt;<br>(0.50, -1.00, 2.00)'
+    """
+    if where is None:
+        where = "(" + ", ".join(f"{float(v):.2f}" for v in point) + ")"
+    return f"<b>{index + 1}.</b> {escape(shorten(phrase, HOVER_CHARS))}<br>{where}"
+
+
+def line_detail(scene: Scene, i: int, j: int, *, coords: NDArray | None = None) -> str:
+    """A line's hover: the pair, its true distance and, on a projection, its length as
+    drawn (on the 2-D map, or between ``coords``: the 3-D view's), escaped.
+
+    Example:
+        >>> from explorer.space.scene import build_scene
+        >>> line_detail(build_scene(["a", "<b>"], model="toy"), 0, 1).split("<br>")[0]
+        'a ↔ &lt;b&gt;'
+    """
     first, second = (escape(shorten(scene.phrases[k], LABEL_CHARS)) for k in (i, j))
     detail = f"{first} ↔ {second}<br>{scene.true_space}: {scene.true_distances[i, j]:.3f}"
     if scene.is_projected:
-        detail += f"<br>Euclidean distance as drawn in 2-D: {scene.map_distances[i, j]:.3f}"
+        drawn, dims = float(scene.map_distances[i, j]), 2
+        if coords is not None:
+            points = np.asarray(coords, dtype=float)
+            drawn, dims = float(np.linalg.norm(points[i] - points[j])), points.shape[1]
+        detail += f"<br>Euclidean distance as drawn in {dims}-D: {drawn:.3f}"
     return detail
 
 

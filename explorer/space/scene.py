@@ -1,5 +1,8 @@
 """Everything one picture needs: phrases -> vectors -> 2-D coordinates -> distances.
 
+A scene can carry a 3-D view as well (``view="3d"``): the same vectors projected
+to three components, for :mod:`explorer.figures.playground_3d`.
+
 :func:`build_scene` is the one place where a set of phrases becomes a map. The
 Playground page draws a :class:`Scene`; :func:`explorer.plot` turns one into a
 Plotly figure for a notebook.
@@ -22,6 +25,7 @@ from explorer.config import (
     NEAR_TIE_RATIO,
     RANDOM_PAIR_QUANTILE,
     TOY_DISTANCE_AXES,
+    VIEWS,
 )
 from explorer.models import Embedder, load_model
 from explorer.phrases import markdown_escape, shorten
@@ -62,6 +66,10 @@ class Scene:
         notices: sentences for the user (fallbacks, degenerate pictures).
         axes: for a 2-D model, what distances are measured on: ``"both"`` axes
             (Euclidean on the plane), ``"tone"`` or ``"formality"`` alone.
+        coords_3d: ``(n, 3)`` coordinates of the 3-D view, or ``None`` (2-D only).
+            The answer, the pair table and the exports read the 2-D map and the
+            model's space, never these.
+        axis_titles_3d: titles of the 3-D view's axes (``()`` without one).
     """
 
     phrases: list[str]
@@ -81,6 +89,13 @@ class Scene:
     labelled: list[tuple[int, int]]
     notices: list[str] = field(default_factory=list)
     axes: str = "both"
+    coords_3d: NDArray[np.float64] | None = None
+    axis_titles_3d: tuple[str, ...] = ()
+
+    @property
+    def view(self) -> str:
+        """``"3d"`` when the scene carries a 3-D view, else ``"2d"``."""
+        return "2d" if self.coords_3d is None else "3d"
 
     @property
     def is_projected(self) -> bool:
@@ -237,6 +252,7 @@ def build_scene(
     line_distances: str = "model",
     axes: str = "both",
     random_state: int = 0,
+    view: str = "2d",
 ) -> Scene:
     """Embed phrases, place them on a 2-D map and choose the distance lines.
 
@@ -251,15 +267,21 @@ def build_scene(
         axes: for a 2-D model with meaningful axes (the toy model), measure
             distances on ``"both"`` axes, on ``"tone"`` alone or on
             ``"formality"`` alone.
-        random_state: seed of the projection.
+        random_state: seed of the projection (of the 3-D view's too).
+        view: ``"3d"`` also projects the vectors to 3 components with the same
+            method, metric and seed (``Scene.coords_3d``); the 2-D map, the
+            answer and the pair table stay as they are. Needs 3 or more dimensions.
 
     Raises:
-        ValueError: no phrases, a bad option, or an unknown model.
+        ValueError: no phrases, a bad option, an unknown model, or a 3-D view
+            of 2-D vectors.
 
     Example:
         >>> scene = build_scene(["a cat", "a dog", "a car"], model="minilm")
         >>> scene.coords.shape, scene.axis_titles[0].startswith("PC1")
         ((3, 2), True)
+        >>> build_scene(["a cat", "a dog", "a car"], model="minilm", view="3d").coords_3d.shape
+        (3, 3)
     """
     if not phrases:
         raise ValueError("No phrases given; type at least one phrase, one per line.")
@@ -273,7 +295,14 @@ def build_scene(
         )
     if axes not in TOY_DISTANCE_AXES:
         raise ValueError(f"axes must be one of {', '.join(TOY_DISTANCE_AXES)}, got {axes!r}.")
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {', '.join(VIEWS)}, got {view!r}.")
     embedder = load_model(model) if isinstance(model, str) else model
+    if view == "3d" and embedder.dim < 3:
+        raise ValueError(
+            f"A 3-D view needs vectors of at least 3 dimensions; {embedder.name!r} has "
+            f"{embedder.dim}, so its 2-D map is its whole space. Use view='2d'."
+        )
     if axes != "both" and (embedder.dim != 2 or embedder.axis_titles is None):
         raise ValueError(
             f"Distance on one axis needs a 2-D model whose axes mean something (the toy "
@@ -291,6 +320,18 @@ def build_scene(
     axis_titles = embedder.axis_titles or projection.axis_titles
     lines, labelled = choose_lines(true_distances, selected)
     notices = [projection.notice] if projection.notice else []
+    coords_3d, axis_titles_3d = None, ()
+    if view == "3d":
+        # The method the 2-D map used: where UMAP or t-SNE fell back to PCA (too
+        # few phrases), the 3-D view does too, without a second notice.
+        depth = compute_projection(
+            vectors,
+            method=projection.method,
+            metric=metric,
+            random_state=random_state,
+            n_components=3,
+        )
+        coords_3d, axis_titles_3d = depth.coords, depth.axis_titles
     return Scene(
         phrases=list(phrases),
         model_name=embedder.name,
@@ -309,4 +350,6 @@ def build_scene(
         labelled=labelled,
         notices=notices,
         axes=axes,
+        coords_3d=coords_3d,
+        axis_titles_3d=tuple(axis_titles_3d),
     )

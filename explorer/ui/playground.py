@@ -1,4 +1,5 @@
-"""The Playground's Streamlit parts: importing vectors, the article's callout, the pairs table.
+"""The Playground's Streamlit parts: importing vectors, the view and line settings, the
+article's callout, the pairs table.
 
 pages/playground.py lays the page out; the widgets and callbacks that would make it
 long live here.
@@ -10,7 +11,7 @@ import math
 
 import streamlit as st
 
-from explorer.config import IMPORT_MAX_BYTES, MAX_PHRASES, TOY_DISTANCE_AXES
+from explorer.config import IMPORT_MAX_BYTES, MAX_PHRASES, TOY_DISTANCE_AXES, VIEWS
 from explorer.documents.readers.vectors import IMPORT_SUFFIXES, read_uploads
 from explorer.presets import ARTICLE_PHRASES
 from explorer.space.article import ArticleCallout, article_callout
@@ -25,6 +26,8 @@ FOCUS_KEY = "focus"
 #: Session key (and link parameter ``axes``) of the toy model's "Measure distance on".
 AXES_KEY = "toy_axes"
 LINES_KEY = "line_distances"
+#: Session key (and link parameter ``view``) of the View: ``"2d"`` (default) or ``"3d"``.
+VIEW_KEY = "playground_view"
 IMPORT_NOTES_KEY = "_import_notes"  # session: (kind, message) pairs from the last import
 TEXT_BEFORE_IMPORT_KEY = "_text_before_import"
 LAST = 0  # focus option meaning "the last phrase"; phrase i is option i + 1
@@ -97,14 +100,36 @@ def import_expander() -> None:
             )
 
 
-def line_settings(*, real: bool) -> tuple[str, str]:
+def view_choice(*, real: bool) -> str:
+    """The sidebar's View for the real model: ``"2d"`` (the map) or ``"3d"``. The toy
+    model has no 3-D view (its 2-D map is its whole space; :func:`line_settings` says so):
+    ``"2d"``, and the choice keeps its value for the real model."""
+    if not real:
+        return "2d"
+    view = st.sidebar.radio(
+        "View", list(VIEWS), format_func=VIEWS.get, key=VIEW_KEY, horizontal=True,
+        persist_state="session", help="3-D: the same phrases projected to three axes; drag "
+        "to turn it. The 2-D map writes each distance on its line; in 3-D, hover a line's "
+        "middle dot or read the table.",
+    )  # fmt: skip
+    return view or "2d"
+
+
+def line_settings(*, real: bool, view: str = "2d") -> tuple[str, str]:
     """The sidebar setting that applies to the model: ``(line_distances, axes)``.
 
-    The real model (projected) offers "Numbers on the lines"; the toy model, whose
-    map is its whole space, offers "Measure distance on" (both axes, or one).
-    The other keeps its value and is not shown.
+    The real model (projected) offers "Numbers on the lines" on the 2-D map (the
+    3-D view writes none, and says so); the toy model, whose map is its whole
+    space, offers "Measure distance on" (both axes, or one). The other keeps its
+    value and is not shown.
     """
     with st.sidebar:
+        if real and view == "3d":
+            st.caption(
+                "The 3-D view writes no numbers on its lines: hover a line's middle dot "
+                "for its distances, or read the table under the chart."
+            )
+            return st.session_state.get(LINES_KEY, "model"), "both"
         if real:
             lines = st.radio(
                 "Numbers on the lines",
@@ -128,7 +153,7 @@ def line_settings(*, real: bool) -> tuple[str, str]:
         )
         st.caption(
             "The toy model's map is its whole space, so every d= is exactly the length "
-            "it measures: nothing is projected."
+            "it measures: nothing is projected, and there is no 3-D view of it."
         )
     return "model", axes
 
