@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 
 from explorer.config import METHODS, MODEL_TITLES, PLAYGROUND_3D_LABELS_MAX
 from explorer.figures.playground import (
+    CHART_SIDES,
     DISTANCE_HOVER_TRACE,
     FOCUS_TRACE,
     PLAYGROUND_PLOT_WIDTH,
@@ -82,6 +83,11 @@ def webgl_label(phrase: str) -> str:
     return "<br>".join(line.replace("<", "<" + WORD_JOINER) for line in wrap_label(phrase))
 
 
+def _xyz(points: np.ndarray) -> dict[str, list[float]]:
+    """A trace's ``x``, ``y`` and ``z`` from ``(n, 3)`` points, as plain lists."""
+    return {axis: points[:, i].astype(float).tolist() for i, axis in enumerate("xyz")}
+
+
 def _title(scene: Scene) -> tuple[str, str]:
     name = escape(MODEL_TITLES.get(scene.model_name, scene.model_name))
     method = METHODS.get(scene.method, scene.method)
@@ -137,7 +143,7 @@ def scene_figure_3d(
         middles = np.array([(coords[i] + coords[j]) / 2 for i, j in scene.lines])
         fig.add_trace(
             go.Scatter3d(
-                x=middles[:, 0], y=middles[:, 1], z=middles[:, 2], mode="markers",
+                **_xyz(middles), mode="markers",
                 name=DISTANCE_HOVER_TRACE, marker={"size": 3, "color": LINE_COLOR},
                 hovertext=[line_detail(scene, i, j, coords=coords) for i, j in scene.lines],
                 hovertemplate="%{hovertext}<extra></extra>", showlegend=False,
@@ -147,7 +153,7 @@ def scene_figure_3d(
         k = scene.selected
         fig.add_trace(
             go.Scatter3d(
-                x=[coords[k, 0]], y=[coords[k, 1]], z=[coords[k, 2]], mode="markers",
+                **_xyz(coords[[k]]), mode="markers",
                 name=FOCUS_TRACE, customdata=[k], hoverinfo="skip", showlegend=False,
                 marker={"size": FOCUS_SIZE_3D + 6, "symbol": "circle-open",
                         "color": "#111", "line": {"width": 3}},
@@ -160,7 +166,7 @@ def scene_figure_3d(
     ]  # fmt: skip
     fig.add_trace(
         go.Scatter3d(
-            x=coords[:, 0], y=coords[:, 1], z=coords[:, 2],
+            **_xyz(coords),
             mode="markers+text" if any(labels) else "markers", name=POINTS_TRACE,
             text=labels if any(labels) else None,
             textposition="top center", textfont={"size": 13, "color": "#222"},
@@ -181,7 +187,7 @@ def scene_figure_3d(
         title=title,
         subtitle=subtitle,
         height=height,
-        width=plot_width + 2 * MARGIN_SIDE_3D,
+        width=plot_width + CHART_SIDES,  # the 2-D map's chart width: the same column
         margin={"l": MARGIN_SIDE_3D, "r": MARGIN_SIDE_3D},
         uirevision="playground-3d",  # the camera stays where it was turned
     )
