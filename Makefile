@@ -81,6 +81,7 @@ bench: dev chromium
 	$(BIN)/python bench/ask.py
 	$(BIN)/python bench/clusters.py
 	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/million.py
 
 # Refit the toy model after editing explorer/data/toy_phrases.csv.
 toy-model: install
