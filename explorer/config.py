@@ -210,6 +210,12 @@ CORPUS_HOVER_CHARS = 160
 #: above it, none (hover shows the row and the colour value, a click the text): at
 #: 100,000 points the text was 8 MB of the page's 9.6 MB and most of a redraw.
 CORPUS_HOVER_TEXT_MAX = 20_000
+#: Up to this many points the corpus map draws every point with WebGL; above it, all of
+#: them as one image (CORPUS_RASTER_PX pixels wide by high) and a seeded sample of this
+#: many as points (a million WebGL points took a minute to draw in software GL).
+CORPUS_POINTS_MAX = 100_000
+CORPUS_RASTER_PX = (800, 600)
+CORPUS_SAMPLE_SEED = 0
 #: Neighbours (in the model's full space) listed and joined by lines for a clicked point.
 CORPUS_NEIGHBORS = 10
 #: Hits a search within the corpus highlights by default, and at most.

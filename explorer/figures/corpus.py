@@ -45,7 +45,14 @@ from explorer.figures.corpus_points import DOCUMENTS_TRACE as DOCUMENTS_TRACE
 from explorer.figures.corpus_points import FADED_COLOR as FADED_COLOR
 from explorer.figures.corpus_points import FADED_OPACITY as FADED_OPACITY
 from explorer.figures.corpus_points import FADED_TRACE as FADED_TRACE
-from explorer.figures.corpus_points import LABEL_FONT, Labels, corpus_traces, point_size
+from explorer.figures.corpus_points import (
+    LABEL_FONT,
+    Labels,
+    category_groups,
+    corpus_traces,
+    point_size,
+    raster_groups,
+)
 from explorer.figures.corpus_points import NUMBER_SCALE as NUMBER_SCALE
 from explorer.figures.corpus_points import ROW_HOVER as ROW_HOVER
 from explorer.figures.corpus_points import ROW_ONLY_NOTE as ROW_ONLY_NOTE
@@ -53,6 +60,7 @@ from explorer.figures.corpus_points import drawing_notes as drawing_notes
 from explorer.figures.corpus_points import hover_text_shown as hover_text_shown
 from explorer.figures.corpus_points import hover_texts as hover_texts
 from explorer.figures.corpus_points import row_hover as row_hover
+from explorer.figures.corpus_raster import drawn_rows, raster_image
 from explorer.figures.labels import PlotArea, TextLayout, place_line_label
 from explorer.figures.style import (
     LINE_COLOR,
@@ -269,7 +277,20 @@ def corpus_figure(
         # The marks' text may cover a document's dot; the documents' labels may not.
         layout.add_dots(points, size=point_size(n))
         labels = _document_labels(layout, points, texts)
-    fig = go.Figure(corpus_traces(points, texts, color, labels, kept) + list(layers) + traces)
+    drawn = drawn_rows(n)
+    sampled = not drawn.all()
+    keep = np.ones(n, dtype=bool) if kept is None else np.asarray(kept, dtype=bool)
+    found = None
+    if color is not None and color.categories is not None:
+        found = category_groups(color.categories, keep)  # once, for the points and the image
+    fig = go.Figure(
+        corpus_traces(points, texts, color, labels, kept, drawn if sampled else None, found)
+        + list(layers)
+        + traces
+    )
+    if sampled:  # every point in one image under the sample's points
+        groups = raster_groups(color, keep, found)
+        fig.update_layout(images=[raster_image(points, groups, x_range=x_range, y_range=y_range)])
     subtitle = (
         "Each point is one document; hover to read it, click one to see its nearest neighbours."
     )

@@ -23,10 +23,12 @@ from explorer.config import (
     CORPUS_HOVER_CHARS,
     CORPUS_HOVER_TEXT_MAX,
     CORPUS_LABELS_MAX,
+    CORPUS_POINTS_MAX,
     CORPUS_WEBGL_MIN,
     LABEL_CHARS,
 )
 from explorer.figures.coloring import MISSING, OTHER_COLOR, Coloring, category_colors, counted_order
+from explorer.figures.corpus_raster import RASTER_NOTE, scale_rgb
 from explorer.phrases import escape, shorten, template_escape
 
 #: The corpus points' trace when one trace holds them (no colour, or a number).
@@ -117,6 +119,8 @@ def drawing_notes(count: int) -> list[str]:
             f"Points are drawn with WebGL; above {CORPUS_HOVER_TEXT_MAX:,} points the map "
             f"carries no text. {ROW_ONLY_NOTE}"
         )
+    if count > CORPUS_POINTS_MAX:
+        notes.append(RASTER_NOTE.format(limit=CORPUS_POINTS_MAX, count=count))
     return notes
 
 
@@ -211,7 +215,13 @@ def corpus_traces(
     color: Coloring | None,
     labels: Labels | None,
     kept: NDArray[np.bool_] | None = None,
+    drawn: NDArray[np.bool_] | None = None,
+    groups: list[tuple[str, NDArray[np.int64]]] | None = None,
 ) -> list[go.Scatter | go.Scattergl]:
+    """The corpus points' traces: rows outside ``kept`` faded, the others by colour;
+    only the rows ``drawn`` (all by default; a sample above ``CORPUS_POINTS_MAX``).
+    ``groups``: :func:`category_groups` of the colour's categories and ``kept``, where
+    already found."""
     n = len(texts)
     webgl = n >= CORPUS_WEBGL_MIN
     size = point_size(n)
@@ -219,10 +229,14 @@ def corpus_traces(
     keep = np.ones(n, dtype=bool) if kept is None else np.asarray(kept, dtype=bool)
     hovers = hover_texts(texts) if hover_text_shown(n) else None
     faded = []
-    if not keep.all():
+    if drawn is not None:
+        keep, out = keep & drawn, ~keep & drawn
+    else:
+        out = ~keep
+    if out.any():
         faded = [
             points_trace(
-                coords, np.flatnonzero(~keep).astype(np.int64), hovers,
+                coords, np.flatnonzero(out).astype(np.int64), hovers,
                 name=FADED_TRACE, labels=None, webgl=webgl, showlegend=False,
                 marker={"size": size, "color": FADED_COLOR, "opacity": FADED_OPACITY},
                 head="<b>filtered out</b> · ",
@@ -238,8 +252,14 @@ def corpus_traces(
         ]  # fmt: skip
     if color.numbers is not None:
         return faded + number_traces(coords, texts, color, keep, labels=labels, webgl=webgl)
+    if not keep.any():
+        return faded
     traces = faded
-    groups = category_groups(color.categories or (), keep)
+    if groups is None:
+        groups = category_groups(color.categories or (), keep)
+    if drawn is not None:
+        groups = [(c, rows[drawn[rows]]) for c, rows in groups]
+        groups = [(c, rows) for c, rows in groups if len(rows)]
     colours = category_colors([category for category, _ in groups])
     for (category, members), colour in zip(groups, colours, strict=True):
         marker = {"size": size, "opacity": opacity, "color": colour}
@@ -281,6 +301,8 @@ def number_traces(
             "opacity": opacity,
             "color": values[present].astype(np.float32),
             "colorscale": NUMBER_SCALE,
+            "cmin": float(np.nanmin(values)),  # every row's range, drawn or not
+            "cmax": float(np.nanmax(values)),
             "showscale": True,
             "colorbar": {"title": {"text": escape(shorten(color.column, LABEL_CHARS))}},
         }
@@ -300,3 +322,33 @@ def number_traces(
             )
         )  # fmt: skip
     return traces
+
+
+def raster_groups(
+    color: Coloring | None,
+    keep: NDArray[np.bool_],
+    found: list[tuple[str, NDArray[np.int64]]] | None = None,
+) -> list[tuple[NDArray[np.int64], str | NDArray[np.float64]]]:
+    """Every row as :func:`~explorer.figures.corpus_raster.raster_image` draws it: those
+    outside ``keep`` faded grey, the others coloured as their points are (``found``:
+    :func:`category_groups`, where already found).
+
+    Example:
+        >>> [(rows.tolist(), c) for rows, c in raster_groups(None, np.array([True, False]))]
+        [([1], '#c4c4c4'), ([0], '#6b8fb3')]
+    """
+    groups: list[tuple[NDArray[np.int64], str | NDArray[np.float64]]] = []
+    if not keep.all():
+        groups.append((np.flatnonzero(~keep), FADED_COLOR))
+    if color is None:
+        groups.append((np.flatnonzero(keep), BASE_COLOR))
+    elif color.numbers is not None:
+        values = np.asarray(color.numbers, dtype=np.float64)
+        present = np.flatnonzero(keep & ~np.isnan(values))
+        groups.append((present, scale_rgb(values[present], NUMBER_SCALE)))
+        groups.append((np.flatnonzero(keep & np.isnan(values)), OTHER_COLOR))
+    else:
+        found = found if found is not None else category_groups(color.categories or (), keep)
+        colours = category_colors([category for category, _ in found])
+        groups += [(rows, colour) for (_, rows), colour in zip(found, colours, strict=True)]
+    return groups
