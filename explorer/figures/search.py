@@ -25,6 +25,7 @@ from explorer.figures.style import (
     LINE_TRACE,
     aspect_ranges,
     base_layout,
+    callout_annotation,
     category_color,
     category_palette,
     fit_heading,
@@ -62,25 +63,6 @@ def topic_style(position: int) -> tuple[str, str]:
     """
     rounds = position // len(category_palette())
     return category_color(position), TOPIC_SYMBOLS[rounds % len(TOPIC_SYMBOLS)]
-
-
-def _callout(x: float, y: float, text: str, name: str, color: str, dx: float, dy: float) -> dict:
-    """A label with a white background and an arrow to its point, clear of crowded lines."""
-    return {
-        "x": x,
-        "y": y,
-        "text": text,
-        "showarrow": True,
-        "arrowhead": 0,
-        "arrowcolor": color,
-        "ax": dx,
-        "ay": dy,
-        "font": {"size": CALLOUT_FONT, "color": "#111"},
-        "bgcolor": "rgba(255, 255, 255, 0.92)",
-        "bordercolor": color,
-        "borderpad": 3,
-        "name": name,
-    }
 
 
 def _corpus_traces(smap: SearchMap) -> list[go.Scatter]:
@@ -184,7 +166,9 @@ def search_map_figure(smap: SearchMap, *, height: int = 620) -> go.Figure:
     for xy, text, name, color in callouts:
         offset = place_callout(layout, xy, text, font_size=CALLOUT_FONT)
         if offset is not None:
-            placed.append(_callout(*map(float, xy), text, name, color, *offset))
+            x, y = map(float, xy)
+            placed.append(callout_annotation(x, y, text, name=name, color=color, dx=offset[0],
+                                             dy=offset[1], font_size=CALLOUT_FONT))  # fmt: skip
 
     fig = go.Figure(_corpus_traces(smap))
     for rank, (hit, d, drawn) in enumerate(

@@ -226,6 +226,42 @@ CALLOUT_STYLE = {
 }
 
 
+def callout_annotation(
+    x: float,
+    y: float,
+    text: str,
+    *,
+    name: str,
+    color: str,
+    dx: float,
+    dy: float,
+    font_size: float = 13,
+) -> dict[str, Any]:
+    """A label on a white box with a line in ``color`` to its point (``dx``/``dy``:
+    Plotly's ``ax``/``ay`` from :func:`~explorer.figures.labels.place_callout`).
+
+    Example:
+        >>> callout_annotation(1.0, 2.0, "query: a cat", name="q", color="#c99700",
+        ...                    dx=0.0, dy=-33.8)["ay"]
+        -33.8
+    """  # fmt: skip
+    return {
+        "x": x,
+        "y": y,
+        "text": text,
+        "showarrow": True,
+        "arrowhead": 0,
+        "arrowcolor": color,
+        "ax": dx,
+        "ay": dy,
+        "font": {"size": font_size, "color": "#111"},
+        "bgcolor": "rgba(255, 255, 255, 0.92)",
+        "bordercolor": color,
+        "borderpad": 3,
+        "name": name,
+    }
+
+
 def placed_text(
     layout: TextLayout,
     coords: NDArray,

@@ -113,3 +113,14 @@ def test_corpus_map_with_hits_and_a_clicked_point_text_never_overlaps(
     )
     open_charts(sized_page, server_url + "/corpus?q=car&row=5", ready, timeout=360_000)
     check(sized_page, "corpus")
+
+
+@pytest.mark.parametrize(("method", "k"), [("pca", 3), ("umap", 8)])
+def test_ask_map_text_never_overlaps(sized_page, server_url, method, k) -> None:
+    ready = (
+        f"c => c.some(x => x.names.includes('retrieved') && x.title.includes('{method.upper()}'))"
+    )
+    link = f"/ask?source=sample&q={quote('how often should I rotate my tyres')}&k={k}&map={method}"
+    # The first visit embeds the sample document: allow for a busy machine.
+    open_charts(sized_page, server_url + link, ready, timeout=360_000)
+    check(sized_page, f"ask-{method}-{k}")

@@ -18,7 +18,8 @@ from explorer.documents.retrieval import (
     retrieve,
 )
 from explorer.documents.search import shared_words
-from explorer.figures.ask import DISTANCE_LABEL, _box, ask_map_figure
+from explorer.figures.ask import ASK_PLOT_WIDTH, DISTANCE_LABEL, ask_map_figure
+from explorer.figures.labels import PlotArea, TextLayout, centred_box, text_size
 from explorer.models.doc_cache import DocumentCache
 from explorer.ui.ask import PRESETS
 
@@ -190,9 +191,14 @@ def test_the_map_fits_the_chunks_and_places_the_question_with_the_same_projectio
     assert [a.text for a in labels] == [f"d={d:.2f} (cosine, 384-d)" for d in amap.distances]
     chunks_trace = fig.data[0]
     assert list(chunks_trace.marker.color) == list(range(len(sample_chunks)))
-    # The d= labels do not overlap each other (in shares of the plotted ranges).
-    (x0, x1), (y0, y1) = fig.layout.xaxis.range, fig.layout.yaxis.range
-    boxes = [_box((a.x - x0) / (x1 - x0), (a.y - y0) / (y1 - y0), a.text) for a in labels]
+    # The d= labels do not overlap each other (in pixels of the plot they are placed for).
+    margin = fig.layout.margin
+    area = PlotArea(ASK_PLOT_WIDTH, fig.layout.height - margin.t - margin.b)
+    layout = TextLayout(tuple(fig.layout.xaxis.range), tuple(fig.layout.yaxis.range), area)
+    boxes = [
+        centred_box(*layout.px([(a.x, a.y)])[0], *text_size(a.text, font_size=a.font.size))
+        for a in labels
+    ]
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             assert min(a[2], b[2]) <= max(a[0], b[0]) or min(a[3], b[3]) <= max(a[1], b[1])
