@@ -26,26 +26,31 @@ POINT_XY_JS = """(i) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def corpus_file(tmp_path_factory):
-    """20,000 documents with 384-d vectors in two clusters, as `explorer embed` writes them."""
+def write_corpus(path, rows: int):
+    """``rows`` documents with 384-d vectors in two clusters, as `explorer embed` writes
+    them; row 1 sits far out, alone (easy to hover), in group A."""
     rng = np.random.default_rng(0)
     centres = rng.normal(size=(2, 384))
-    vectors = centres[np.arange(ROWS) % 2] + 0.4 * rng.normal(size=(ROWS, 384))
-    vectors[0] = centres[0] * 6  # row 1 sits far out, alone: easy to hover
-    texts = tuple(f"Document {i + 1}: about <b>topic</b> {'AB'[i % 2]}" for i in range(ROWS))
+    vectors = centres[np.arange(rows) % 2] + 0.4 * rng.normal(size=(rows, 384))
+    vectors[0] = centres[0] * 6
+    texts = tuple(f"Document {i + 1}: about <b>topic</b> {'AB'[i % 2]}" for i in range(rows))
     dataset = Dataset(
         texts=texts,
-        extra=pd.DataFrame({"group": ["A", "B"] * (ROWS // 2)}),
+        extra=pd.DataFrame({"group": ["A", "B"] * (rows // 2)}),
         vectors=None,
         coords=None,
         model=None,
         method=None,
         source="test",
     )
-    path = tmp_path_factory.mktemp("corpus") / "twenty-thousand.parquet"
     write_parquet(path, dataset, vectors=vectors.astype(np.float32), model="synthetic")
     return path
+
+
+@pytest.fixture(scope="module")
+def corpus_file(tmp_path_factory):
+    """20,000 documents in two clusters."""
+    return write_corpus(tmp_path_factory.mktemp("corpus") / "twenty-thousand.parquet", ROWS)
 
 
 def test_twenty_thousand_points_draw_and_hover_shows_the_text(page, server_url, corpus_file):

@@ -14,6 +14,7 @@ from explorer.config import (
     CORPUS_COLOR_CATEGORIES,
     CORPUS_HOVER_TEXT_MAX,
     CORPUS_LABELS_MAX,
+    CORPUS_POINTS_MAX,
     CORPUS_WEBGL_MIN,
     DATA_DIR,
 )
@@ -30,6 +31,7 @@ from explorer.figures.corpus import (
     corpus_figure,
     drawing_notes,
 )
+from explorer.figures.corpus_raster import drawn_rows, raster_image
 from explorer.figures.style import (
     CATEGORY_MIN_CHROMA,
     OTHER_COLOR,
@@ -120,15 +122,47 @@ def test_above_the_limit_hover_names_the_category_or_the_value_from_the_template
     assert missing.marker.color == OTHER_COLOR  # as the colour's note says: drawn grey
 
 
-def test_a_million_points_make_a_page_under_forty_megabytes() -> None:
+def test_a_million_points_are_one_image_and_a_sample_in_a_page_under_forty_megabytes() -> None:
     n = 1_000_000
     stars = np.random.default_rng(1).uniform(0, 5, n)
     color = coloring(pd.Series(stars), column="stars")
-    fig = corpus_figure(_coords(n).astype(np.float32), ["t"] * n, title="t", color=color,
-                        hits=[1, 2], selected=3, neighbours=[Neighbour(4, 0.5)])  # fmt: skip
+    coords = _coords(n).astype(np.float32)
+    far = int(np.argmax(coords[:, 0]))  # a hit that the sample may leave out still shows
+    fig = corpus_figure(coords, ["t"] * n, title="t", color=color, hits=[far, 2], selected=3,
+                        neighbours=[Neighbour(4, 0.5)])  # fmt: skip
     payload = pio.to_json(fig.to_dict(), validate=False)  # as st.plotly_chart sends it
     assert len(payload) < 40_000_000
-    assert "hovertext" not in json.loads(payload)["data"][0]
+    spec = json.loads(payload)
+    (image,) = spec["layout"]["images"]
+    assert image["source"].startswith("data:image/png;base64,") and image["layer"] == "below"
+    assert image["x"] == fig.layout.xaxis.range[0] and image["sizing"] == "stretch"
+    points = spec["data"][0]
+    assert "hovertext" not in points
+    rows = _decoded(points["customdata"])
+    assert len(rows) == CORPUS_POINTS_MAX == len(set(rows.tolist()))  # a sample, each once
+    assert rows.min() >= 1 and rows.max() <= n
+    again = corpus_figure(coords, ["t"] * n, title="t", color=color).data[0].customdata
+    assert again.tolist() == rows.tolist()  # the same sample on every rerun
+    by_name = {t.name: t for t in fig.data}
+    assert list(by_name[HITS_TRACE].customdata) == [far + 1, 3]
+    assert by_name[SELECTED_TRACE].customdata[0] == 4
+    assert any("an image of all 1,000,000" in note for note in drawing_notes(n))
+    assert not any("image" in note for note in drawing_notes(CORPUS_POINTS_MAX))
+
+
+def test_the_image_colours_each_pixel_by_its_most_common_group() -> None:
+    from PIL import Image
+
+    coords = np.array([[0.1, 0.1]] * 3 + [[0.1, 0.1]] + [[0.9, 0.9]] * 2)
+    groups = [(np.array([0, 1, 2]), "#ff0000"), (np.array([3, 4, 5]), "#0000ff")]
+    image = raster_image(coords, groups, x_range=(0, 1), y_range=(0, 1), size=(2, 2))
+    png = base64.b64decode(image["source"].split(",", 1)[1])
+    pixels = np.asarray(Image.open(__import__("io").BytesIO(png)).convert("RGBA"))
+    assert pixels[1, 0, :3].tolist() == [255, 0, 0]  # bottom left: 3 red, 1 blue
+    assert pixels[0, 1, :3].tolist() == [0, 0, 255]  # top right: 2 blue
+    assert pixels[1, 0, 3] == 255 > pixels[0, 1, 3] > 0  # more points, darker
+    assert pixels[0, 0, 3] == 0  # nothing there: transparent
+    assert drawn_rows(10, limit=4).tolist() == drawn_rows(10, limit=4).tolist()
 
 
 def test_labels_switch_off_exactly_above_the_limit() -> None:
