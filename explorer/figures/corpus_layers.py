@@ -30,6 +30,7 @@ from explorer.figures.corpus_points import (
     hover_texts,
     row_hover,
 )
+from explorer.figures.corpus_raster import drawn_rows
 from explorer.figures.style import base_layout
 from explorer.phrases import escape, shorten, template_escape
 
@@ -125,7 +126,8 @@ def corpus_figure_3d(
     height: int = 660,
 ) -> go.Figure:
     """The corpus in 3-D: each document a point, coloured as on the 2-D map; search hits
-    and the clicked row marked; rows outside ``kept`` faded. No text on the points.
+    and the clicked row marked; rows outside ``kept`` faded. No text on the points;
+    above ``CORPUS_POINTS_MAX`` points, the same fixed sample as the 2-D map's points.
 
     Example:
         >>> fig = corpus_figure_3d(np.eye(3), ["a", "<b>", "c"], title="t", selected=1)
@@ -141,7 +143,13 @@ def corpus_figure_3d(
     hovers = hover_texts(texts) if hover_text_shown(n) else None
     traces: list[go.Scatter3d] = []
 
+    drawn = drawn_rows(n)  # above CORPUS_POINTS_MAX, a fixed sample of them
+
     def points3d(rows: NDArray, name: str, marker: dict, head: str = "") -> None:
+        shown = drawn[rows]
+        rows = rows[shown]
+        if "color" in marker and not isinstance(marker["color"], str):
+            marker = {**marker, "color": marker["color"][shown]}
         text = {} if hovers is None else {"hovertext": [hovers[i] for i in rows]}
         traces.append(
             go.Scatter3d(
