@@ -388,3 +388,9 @@ VIEWS = {"2d": "2-D map", "3d": "3-D view"}
 #: The Playground's 3-D view writes each phrase beside its point up to this many
 #: phrases; above it, hover names them (Plotly cannot keep labels apart in 3-D).
 PLAYGROUND_3D_LABELS_MAX = 8
+
+# --- The embedding worker's share (issue 16 §2) ---
+#: Texts per call into the embedding worker process: a page's own encode waits
+#: for at most one such chunk of another visitor's corpus job (about a second on
+#: one core), never for a whole CORPUS_EMBED_BATCH.
+WORKER_CHUNK_TEXTS = 128

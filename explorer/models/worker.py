@@ -33,7 +33,7 @@ from concurrent.futures.process import BrokenProcessPool
 import numpy as np
 from numpy.typing import NDArray
 
-from explorer.config import REAL_MODEL_DIM
+from explorer.config import REAL_MODEL_DIM, WORKER_CHUNK_TEXTS
 
 logger = logging.getLogger(__name__)
 
@@ -123,11 +123,23 @@ def shutdown() -> None:
 def encode(name: str, texts: list[str]) -> NDArray[np.float32]:
     """``texts`` encoded by the model ``name`` in the worker process.
 
+    They cross over :data:`WORKER_CHUNK_TEXTS` at a time, each chunk sent once
+    the one before came back: a page's few hundred texts (the Search page's
+    sample) then wait for one chunk of a running corpus job, not for its batch.
+
     Raises:
         RuntimeError: the worker died (killed, out of memory); the next call starts another.
     """
+    texts = list(texts)
     try:
-        return _pool().submit(_encode_in_worker, name, list(texts)).result()
+        parts = [
+            _pool()
+            .submit(_encode_in_worker, name, texts[start : start + WORKER_CHUNK_TEXTS])
+            .result()
+            for start in range(0, len(texts), WORKER_CHUNK_TEXTS)
+        ]
+        dim = WORKER_MODELS.get(name, 0)
+        return np.concatenate(parts) if parts else np.zeros((0, dim), dtype=np.float32)
     except BrokenProcessPool as error:
         shutdown()
         raise RuntimeError(

@@ -54,16 +54,19 @@ def start_warm_up() -> None:
     """Load the real model, then compile UMAP, in one background thread per process.
 
     Called when the first visitor's page first runs: the model load is what
-    that page waits for anyway, and UMAP (about 10 s of CPU) compiles right
-    after it, so it is ready before anyone asks for a UMAP map. One thread does
-    both in turn: importing torch and umap at once from two threads can break.
-    Then :func:`freeze_loaded` takes what they loaded out of the garbage collector.
+    that page waits for anyway; then the random-pair baseline (260 phrases
+    through the model, seconds on a busy machine, which the Search and
+    Playground pages would otherwise wait for) and UMAP (about 10 s of CPU),
+    so both are ready before anyone asks. One thread does all in turn:
+    importing torch and umap at once from two threads can break. Then
+    :func:`freeze_loaded` takes what they loaded out of the garbage collector.
     """
     if not _warm_up_started.is_set():
         _warm_up_started.set()
 
         def warm_up() -> None:
             load_model("minilm")
+            cosine_baseline("minilm")  # cached per process: random_pair_similarity's work
             warm_up_umap()
             freeze_loaded()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -48,6 +50,35 @@ def test_a_corpus_is_embedded_in_the_worker_with_the_same_vectors(tmp_path, enab
     few = [f"a new phrase {i}" for i in range(WORKER_MIN_TEXTS - 1)]
     cache.embed(few, model=model)
     assert model.texts_here == WORKER_MIN_TEXTS - 1  # a few phrases stay in-process
+
+
+@pytest.mark.slow
+def test_a_small_encode_waits_for_one_chunk_of_a_big_one_not_for_all_of_it(
+    enabled, monkeypatch
+) -> None:
+    monkeypatch.setattr(worker, "WORKER_CHUNK_TEXTS", 16)
+    worker.encode("minilm", ["warm the worker up"])  # the process and the model, loaded
+    big = [f"review number {i}: the kettle boils water fast" for i in range(480)]
+    pool, big_sent, ended = worker._pool, threading.Event(), []
+
+    class Watched:
+        """The worker pool, noting when the big encode's first texts went over."""
+
+        def submit(self, function, name, texts):
+            if texts[0] == big[0]:
+                big_sent.set()
+            return pool().submit(function, name, texts)
+
+    monkeypatch.setattr(worker, "_pool", Watched)
+    thread = threading.Thread(target=lambda: ended.append(worker.encode("minilm", big).shape))
+    thread.start()
+    big_sent.wait(60)
+    small = worker.encode("minilm", ["how to fix my car", "bread"] * 16)  # two chunks
+    ended.append("small")
+    thread.join()
+    assert ended == ["small", (480, 384)]  # the small one slipped between the big one's chunks
+    alone = load_model("minilm").encode_uncached(["how to fix my car", "bread"])
+    assert np.allclose(small[:2], alone, atol=1e-5)
 
 
 def test_the_worker_serves_only_when_enabled_and_only_models_it_can_load() -> None:
