@@ -22,11 +22,11 @@ from explorer.figures.style import (
     AXIS_STYLE,
     LEGEND_DROP,
     LEGEND_ROW,
-    LINE_COLOR,
-    LINE_TRACE,
     aspect_ranges,
     base_layout,
     callout_annotation,
+    dashed_line,
+    distance_label,
     fit_heading,
     labelled_markers,
     legend_below,
@@ -37,7 +37,6 @@ from explorer.phrases import escape, shorten
 CHUNKS_TRACE = "chunks"
 RETRIEVED_TRACE = "retrieved"
 QUESTION_TRACE = "question"
-DISTANCE_LABEL = "distance label"
 QUESTION_LABEL = "question label"
 #: Where along a line (from the question) its d= label may sit, best first: past the
 #: middle, as lines leave one point and their middles crowd around the question.
@@ -156,37 +155,18 @@ def ask_map_figure(
         )
     )
     for hit, d, (hx, hy) in zip(amap.hits, amap.distances, hit_xy, strict=True):
-        fig.add_trace(
-            go.Scatter(
-                x=[float(qxy[0]), float(hx)],
-                y=[float(qxy[1]), float(hy)],
-                mode="lines",
-                name=LINE_TRACE,
-                line={"dash": "dash", "width": 1.5, "color": LINE_COLOR},
-                hoverinfo="skip",
-                showlegend=False,
-                meta={"chunk": hit.index, "rank": hit.rank, "distance": d},
-            )
-        )
+        meta = {"chunk": hit.index, "rank": hit.rank, "distance": d}
+        fig.add_trace(dashed_line(qxy, (hx, hy), meta=meta))
         label = distance_text(d, amap.dim)
         spot = place_line_label(layout, qxy, (hx, hy), label, font_size=DISTANCE_FONT, along=ALONG)
         if spot is None:
             continue  # the ring's hover and the tables give the distance
+        hover = (
+            f"Retrieved {hit.rank}: chunk {hit.index + 1}<br>cosine distance in all "
+            f"{amap.dim} dimensions: {d:.3f} (similarity {1 - d:.3f}); not as drawn"
+        )
         layout.annotations.append(
-            {
-                "x": spot[0],
-                "y": spot[1],
-                "text": label,
-                "hovertext": (
-                    f"Retrieved {hit.rank}: chunk {hit.index + 1}<br>cosine distance in all "
-                    f"{amap.dim} dimensions: {d:.3f} (similarity {1 - d:.3f}); not as drawn"
-                ),
-                "showarrow": False,
-                "font": {"size": DISTANCE_FONT, "color": "#333"},
-                "bgcolor": "rgba(255, 255, 255, 0.85)",
-                "borderpad": 2,
-                "name": DISTANCE_LABEL,
-            }
+            distance_label(spot, label, hovertext=hover, font_size=DISTANCE_FONT)
         )
     if amap.hits:
         fig.add_trace(

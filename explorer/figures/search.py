@@ -21,13 +21,13 @@ from explorer.config import (
 from explorer.documents.search_map import SearchMap
 from explorer.figures.labels import PlotArea, TextLayout, place_callout, place_line_label
 from explorer.figures.style import (
-    LINE_COLOR,
-    LINE_TRACE,
     aspect_ranges,
     base_layout,
     callout_annotation,
     category_color,
     category_palette,
+    dashed_line,
+    distance_label,
     fit_heading,
     labelled_markers,
     padded_range,
@@ -39,7 +39,6 @@ HITS_TRACE = "top hits"
 #: Name of the corpus trace when documents have no topics.
 DOCUMENTS_TRACE = "documents"
 #: Names of the annotations: a line's d= label, the query's label, the best hit's label.
-DISTANCE_LABEL = "distance label"
 QUERY_LABEL = "query label"
 BEST_LABEL = "best hit label"
 #: Where a line's d= label sits, as a fraction of the way from the query to the
@@ -175,18 +174,8 @@ def search_map_figure(smap: SearchMap, *, height: int = 620) -> go.Figure:
         zip(smap.hits, smap.true_distances, smap.map_distances, strict=True), start=1
     ):
         hx, hy = coords[hit.index]
-        fig.add_trace(
-            go.Scatter(
-                x=[float(query_xy[0]), float(hx)],
-                y=[float(query_xy[1]), float(hy)],
-                mode="lines",
-                name=LINE_TRACE,
-                line={"dash": "dash", "width": 1.5, "color": LINE_COLOR},
-                hoverinfo="skip",
-                showlegend=False,
-                meta={"hit": hit.index, "rank": rank, "distance": d},
-            )
-        )
+        meta = {"hit": hit.index, "rank": rank, "distance": d}
+        fig.add_trace(dashed_line(query_xy, (hx, hy), meta=meta))
         # Past the middle, towards the hit: lines leave one point, so their
         # middles crowd around the query.
         spot = place_line_label(
@@ -194,22 +183,13 @@ def search_map_figure(smap: SearchMap, *, height: int = 620) -> go.Figure:
         )
         if spot is None:
             continue  # the hit's ring and the table give the distance
+        hover = (
+            f"Hit {rank}: {escape(shorten(hit.text, LABEL_CHARS))}<br>"
+            f"{true_space}: {d:.3f} (cosine similarity {1 - d:.3f})<br>"
+            f"Euclidean distance as drawn in 2-D: {drawn:.3f}"
+        )
         layout.annotations.append(
-            {
-                "x": spot[0],
-                "y": spot[1],
-                "text": f"d={d:.2f}",
-                "hovertext": (
-                    f"Hit {rank}: {escape(shorten(hit.text, LABEL_CHARS))}<br>"
-                    f"{true_space}: {d:.3f} (cosine similarity {1 - d:.3f})<br>"
-                    f"Euclidean distance as drawn in 2-D: {drawn:.3f}"
-                ),
-                "showarrow": False,
-                "font": {"size": DISTANCE_FONT, "color": "#333"},
-                "bgcolor": "rgba(255, 255, 255, 0.8)",
-                "borderpad": 2,
-                "name": DISTANCE_LABEL,
-            }
+            distance_label(spot, f"d={d:.2f}", hovertext=hover, font_size=DISTANCE_FONT)
         )
 
     if smap.hits:

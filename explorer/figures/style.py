@@ -39,6 +39,8 @@ PALETTE = (
 )  # fmt: skip
 POINTS_TRACE = "phrases"
 LINE_TRACE = "distance"
+#: The name of every line's d= label annotation.
+DISTANCE_LABEL = "distance label"
 LINE_COLOR = "rgba(80, 80, 80, 0.75)"
 #: Gridlines and no zero line: every chart's axes.
 AXIS_STYLE = {"showgrid": True, "gridcolor": "#eee", "zeroline": False}
@@ -224,6 +226,50 @@ CALLOUT_STYLE = {
     "borderpad": 2,
     "name": "callout",
 }
+
+
+def dashed_line(start: Any, end: Any, *, meta: Mapping[str, Any], width: float = 1.5) -> go.Scatter:
+    """A dashed grey line between two points of a map, with no hover of its own (a
+    click must reach the point under its end; its ``d=`` label hovers instead).
+
+    Example:
+        >>> dashed_line((0, 0), (1, 2), meta={"distance": 0.4}).line.dash
+        'dash'
+    """
+    return go.Scatter(
+        x=[float(start[0]), float(end[0])],
+        y=[float(start[1]), float(end[1])],
+        mode="lines",
+        name=LINE_TRACE,
+        line={"dash": "dash", "width": width, "color": LINE_COLOR},
+        hoverinfo="skip",
+        showlegend=False,
+        meta=dict(meta),
+    )
+
+
+def distance_label(
+    spot: tuple[float, float], text: str, *, hovertext: str, font_size: float
+) -> dict[str, Any]:
+    """A line's ``d=`` label as an annotation on a white box at ``spot`` (from
+    :func:`~explorer.figures.labels.place_line_label`); ``text`` and ``hovertext``
+    must already be escaped.
+
+    Example:
+        >>> distance_label((1.0, 2.0), "d=0.42", hovertext="cosine", font_size=11)["name"]
+        'distance label'
+    """
+    return {
+        "x": spot[0],
+        "y": spot[1],
+        "text": text,
+        "hovertext": hovertext,
+        "showarrow": False,
+        "font": {"size": font_size, "color": "#333"},
+        "bgcolor": "rgba(255, 255, 255, 0.85)",
+        "borderpad": 2,
+        "name": DISTANCE_LABEL,
+    }
 
 
 def callout_annotation(

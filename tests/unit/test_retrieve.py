@@ -18,8 +18,9 @@ from explorer.documents.retrieval import (
     retrieve,
 )
 from explorer.documents.search import shared_words
-from explorer.figures.ask import ASK_PLOT_WIDTH, DISTANCE_LABEL, ask_map_figure
+from explorer.figures.ask import ASK_PLOT_WIDTH, ask_map_figure
 from explorer.figures.labels import PlotArea, TextLayout, centred_box, text_size
+from explorer.figures.style import DISTANCE_LABEL
 from explorer.models.doc_cache import DocumentCache
 from explorer.ui.ask import PRESETS
 
