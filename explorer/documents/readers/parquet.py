@@ -210,8 +210,13 @@ def read_parquet(data: bytes, name: str, max_rows: int | None | RowCap) -> Parqu
         if _is_numeric_list(field_.type):
             columns[column_name] = _list_cells(column)
             list_columns.append(column_name)
-        elif pa.types.is_dictionary(column.type):  # text read as a dictionary: shared strings
-            columns[column_name] = column.to_pandas().astype(object)
+        elif pa.types.is_dictionary(column.type):  # text read as a dictionary
+            distinct = sum(len(chunk.dictionary) for chunk in column.chunks)
+            if 2 * distinct >= rows:  # mostly distinct texts: plain strings, no category index
+                plain = column.cast(column.type.value_type)
+                columns[column_name] = plain.to_pandas().astype(object)
+            else:  # repeated texts (labels, or a bomb of one long string): shared strings
+                columns[column_name] = column.to_pandas().astype(object)
         else:
             columns[column_name] = column.to_pandas()
     del table
