@@ -14,8 +14,10 @@ and, on the largest size (`--browser-rows`, `--no-browser` to skip), in headless
 Chromium on the "Explore a corpus" page with a parquet of texts, a category column,
 embeddings and a PCA map: (a) upload to map drawn; (b) data ready to map drawn (target
 under 3 s), median of 3, timed two ways: on a rerun with the upload in the session (the
-projection switched) and back from the Playground through the sidebar; (c) "Colour by"
-the category column to the map redrawn; and the server's peak memory. Ends with a
+projection switched; target under 2 s at 100,000 points) and back from the Playground
+through the sidebar; (c) "Colour by" the category column, none, and it again, to the map
+redrawn (median; target under 2 s at 100,000); the MB the page received over the
+websocket for each (target under 40 MB at 1,000,000); and the server's peak memory. Ends with a
 markdown table for the README and one line `RESULTS {json}` for scripts.
 
 Options: --sizes 1000 10000 (or 1000,10000), --umap-sizes, --repeats, --browser-rows,
