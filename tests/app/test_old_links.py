@@ -73,7 +73,7 @@ def test_the_readmes_playground_link() -> None:
         "Nearest to **“a dog”** is **“a cat”**, at d=0.48 (cosine distance in all 384 "
         "dimensions). Next is “a truck” at d=0.72, 1.5× as far." in markdown(at)
     )
-    assert written_link(at) == {**link, "lines": "model"}
+    assert written_link(at) == {**link, "lines": "model", "view": "2d"}  # opens in 2-D
 
 
 def test_a_playground_link_with_t_sne_and_drawn_distances() -> None:
@@ -88,6 +88,7 @@ def test_a_playground_link_with_t_sne_and_drawn_distances() -> None:
     at = open_old_link("playground", link)
     assert at.radio(key="metric").value == "euclidean"
     assert at.radio(key="line_distances").value == "map"
+    assert at.radio(key="playground_view").value == "2d"  # no view in the link: the 2-D map
     points = trace(at, "all-MiniLM-L6-v2 (384 dimensions) projected to 2-D with t-SNE")
     assert points["x"] == pytest.approx([17.2368, -99.2798, 101.0766, 173.9799, 193.5957], **CLOSE)
     assert points["y"] == pytest.approx(
@@ -97,7 +98,7 @@ def test_a_playground_link_with_t_sne_and_drawn_distances() -> None:
         "Nearest to **“truck”** is **“car”**, at d=0.79 (euclidean distance in all 384 "
         "dimensions). Next is “red” at d=1.13, 1.4× as far." in markdown(at)
     )
-    assert written_link(at) == link
+    assert written_link(at) == {**link, "view": "2d"}
 
 
 def test_a_toy_vs_real_link() -> None:
