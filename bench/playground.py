@@ -279,7 +279,7 @@ def bench_browser() -> None:
             page.get_by_text("Real model: all-MiniLM-L6-v2").click()
             wait_chart(page, "s => s.n === 50")
             page.wait_for_timeout(500)
-            page.get_by_role("combobox", name="Projection to 2-D").click()
+            page.get_by_role("combobox", name="Projection").click()
             start = time.perf_counter()
             page.get_by_role("option", name="UMAP").click()
             page.wait_for_function(

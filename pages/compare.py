@@ -59,7 +59,7 @@ with choices:
         key=PHRASE_KEY,
     )
     st.caption(
-        f"The real model's map is drawn with **{METHODS[method]}** (*Projection to 2-D* in "
+        f"The real model's map is drawn with **{METHODS[method]}** (*Projection* in "
         f"the sidebar). Nearest neighbours are measured in all {REAL_MODEL_DIM} dimensions, "
         "so the table and the agreement never change with it."
     )

@@ -107,7 +107,7 @@ if st.session_state.get("corpus_color") not in color_columns:
     st.session_state["corpus_color"] = view.default_color(color_columns[1:])
 left, middle = st.columns([3, 2])
 method = left.radio(
-    "Projection to 2-D",
+    "Projection",
     list(methods),
     format_func=methods.get,
     key="corpus_method",

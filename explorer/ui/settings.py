@@ -122,7 +122,7 @@ def draw_settings(page: str) -> Settings:
             st.caption(TOY_NOTE)
         if METHOD in uses and real:
             st.selectbox(
-                "Projection to 2-D",
+                "Projection",
                 list(METHODS),
                 format_func=METHODS.get,
                 key=METHOD,
