@@ -15,7 +15,7 @@ import re
 import threading
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 
 #: Above this many rows PCA diagonalises the covariance instead of the data.
 PCA_COVARIANCE_MIN_ROWS = 5_000
+#: Rows converted to float64 at a time when PCA reads a float32 corpus (about 30 MB).
+PCA_CHUNK_ROWS = 10_000
 
 
 @dataclass(frozen=True)
@@ -90,23 +92,36 @@ def _check(vectors: NDArray, method: str, metric: str) -> NDArray[np.float64]:
         )
     if metric not in METRICS:
         raise ValueError(f"Unknown metric {metric!r}; choose one of {', '.join(METRICS)}.")
-    array = np.asarray(vectors, dtype=np.float64)
+    array = np.asarray(vectors)
+    if array.dtype != np.float32:  # float32 stays as given: no float64 copy of a corpus
+        array = np.asarray(array, dtype=np.float64)
     if array.ndim != 2:
         raise ValueError(
             f"Expected a 2-D array of shape (phrases, dimensions), got shape {array.shape}."
         )
     if array.shape[0] == 0:
         raise ValueError("No vectors to project; give at least one phrase.")
-    if not np.isfinite(array).all():
+    if not all(np.isfinite(rows).all() for rows in _row_chunks(array)):
         raise ValueError("Vectors contain NaN or infinite values; they cannot be projected.")
     return array
+
+
+def _row_chunks(array: NDArray, rows: int = PCA_CHUNK_ROWS) -> Iterator[NDArray[np.float64]]:
+    """``array`` in blocks of ``rows`` rows, each as float64 (a copy of one block only).
+
+    Example:
+        >>> [block.dtype.name for block in _row_chunks(np.zeros((3, 2), np.float32), rows=2)]
+        ['float64', 'float64']
+    """
+    for start in range(0, len(array), rows):
+        yield np.asarray(array[start : start + rows], dtype=np.float64)
 
 
 def _pca(array: NDArray[np.float64], notice: str | None = None, components: int = 2) -> Projection:
     n, dim = array.shape
     k = components
     names = tuple(f"PC{i + 1}" for i in range(k))
-    mean = array.mean(axis=0)
+    mean = array.mean(axis=0, dtype=np.float64)
     no_axes = np.zeros((k, dim))  # a degenerate map puts every vector at the origin
     if n == 1:
         return Projection(
@@ -122,11 +137,14 @@ def _pca(array: NDArray[np.float64], notice: str | None = None, components: int 
         # Many rows: the d x d scatter matrix's eigenvectors are the same axes,
         # for one matrix product (about 1 s for 100,000 x 384, where the SVD of
         # the data took 50 s), and no centred copy of the data is made.
-        scatter = array.T @ array - n * np.outer(mean, mean)
+        # In blocks of rows: a float32 corpus is never copied whole to float64.
+        scatter = sum(block.T @ block for block in _row_chunks(array)) - n * np.outer(mean, mean)
         variance, axes_found = np.linalg.eigh(scatter)
         variance, axes_found = np.clip(variance[::-1], 0.0, None), axes_found[:, ::-1].T
     else:
-        _, singular, axes_found = np.linalg.svd(array - mean, full_matrices=False)
+        _, singular, axes_found = np.linalg.svd(
+            array.astype(np.float64) - mean, full_matrices=False
+        )
         variance = singular**2
     total = float(variance.sum())
     if total <= 1e-12:
@@ -146,7 +164,7 @@ def _pca(array: NDArray[np.float64], notice: str | None = None, components: int 
     components = components * signs[:, None]
     axes = no_axes.copy()
     axes[: len(components)] = components
-    coords = array @ axes.T - mean @ axes.T
+    coords = np.vstack([block @ axes.T for block in _row_chunks(array)]) - mean @ axes.T
     shares = [float(v / total) for v in variance[:k]] + [0.0] * (k - len(components))
     titles = tuple(f"{name} ({share:.0%} of variance)" for name, share in zip(names, shares))
     return Projection(
@@ -294,7 +312,7 @@ def _tsne(
     # 0.5-13 s instead of 0.2 s on one thread, on this 2-core machine.
     with warnings.catch_warnings(), threadpool_limits(limits=1):
         warnings.simplefilter("ignore")
-        return np.asarray(tsne.fit_transform(array), dtype=np.float64)
+        return np.asarray(tsne.fit_transform(array.astype(np.float64)), dtype=np.float64)
 
 
 def compute_projection(
@@ -341,7 +359,7 @@ def compute_projection(
         raise ValueError(f"n_components must be 2 or 3, got {k!r}.")
     if dim == k:
         return Projection(
-            coords=array.copy(),
+            coords=np.array(array, dtype=np.float64),
             method="identity",
             axis_titles=("x", "y", "z")[:k],
             mean=np.zeros(k),
