@@ -186,6 +186,10 @@ CORPUS_MAX_PREPARED_ROWS = 1_000_000
 #: 1,000,000 rows of 384-d vectors written as float16 (`--vector-dtype float16`)
 #: with their texts and map take about 0.85 GB; a public demo keeps DEMO_MAX_UPLOAD_MB.
 CORPUS_MAX_UPLOAD_MB = 1_024
+#: Files of vectors over this many MB are released from the server's memory once read
+#: (Streamlit keeps an upload's bytes while its uploader holds them): the uploader
+#: clears, and the page says which file it shows.
+CORPUS_RELEASE_UPLOAD_MB = 64
 #: Largest table of texts (.txt, .csv, .tsv), in bytes: its rows are embedded here,
 #: at most CORPUS_MAX_ROWS of them.
 CORPUS_MAX_BYTES = 400 * 1024 * 1024
@@ -381,6 +385,7 @@ def cache_max_bytes() -> int:
         return max(0, int(float(raw)))
     except ValueError:
         return CACHE_MAX_BYTES  # not a number: the default
+
 
 # --- Views: a 2-D map or a 3-D view (the Playground and the Corpus page) ---
 #: The views a map offers, by link value (``&view=3d``); the 2-D map is the default.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.config import (
+    CORPUS_MAX_PREPARED_ROWS,
     CORPUS_MAX_ROWS,
     CORPUS_NEIGHBORS,
     CORPUS_SEARCH_HITS,
@@ -46,9 +47,10 @@ PARAMS, SHARE_NOTE, ROW_KEY = ui.PARAMS, ui.SHARE_NOTE, ui.ROW_KEY
 restore_from_link("corpus", PARAMS, phrases=False)
 st.title("Explore a corpus")
 st.markdown(
-    f"Bring your own documents: up to **{CORPUS_MAX_ROWS:,}** of them become points on one "
-    "map, where documents that mean similar things sit close together. Hover to read, search "
-    "within the corpus, colour by a column, and click a point to see its nearest neighbours "
+    f"Bring your own documents: up to **{CORPUS_MAX_ROWS:,}** embedded here, or "
+    f"**{CORPUS_MAX_PREPARED_ROWS:,}** with their vectors, become points on one map, where "
+    "documents that mean similar things sit close together. Hover a point, search within the "
+    "corpus, colour by a column, and click a point to read it and see its nearest neighbours "
     "measured in the model's full space (the map only approximates them)."
 )
 
@@ -113,7 +115,7 @@ method = left.radio(
     key="corpus_method",
     persist_state="session",
     horizontal=True,
-    help=f"PCA is instant at any size. UMAP keeps neighbourhoods and takes minutes at "
+    help=f"PCA takes seconds at any size. UMAP keeps neighbourhoods and takes minutes at "
     f"{CORPUS_MAX_ROWS:,} points (a progress bar shows how far). t-SNE runs up to "
     f"{CORPUS_TSNE_MAX:,} points.",
 )
@@ -190,8 +192,7 @@ if view_choice == "3d":
     projected = ui.projection_3d(vectors, key=key, method=method)
     coords = projected.coords if projected is not None else coords
     coords_titles = projected.axis_titles if projected is not None else coords_titles
-# The figure of 100,000 points takes about 0.6 s to build: reuse it while
-# nothing it shows has changed (a page switch, a rerun from another widget).
+# The figure is reused while nothing it shows changes (a page switch, another widget).
 layers = {"density": density, "selection": rows_selected, "cluster": chosen_cluster}
 drawn = (key, id(coords), color_by, repr(marks_2d), kept.tobytes(), id(clusters), repr(layers))
 figure, color_note = remember(

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from explorer.config import CORPUS_MAX_ROWS, CORPUS_TSNE_MAX, METHODS, SHARDS_FIT_MAX_ROWS
+from explorer.config import CORPUS_MAX_PREPARED_ROWS, CORPUS_TSNE_MAX, METHODS, SHARDS_FIT_MAX_ROWS
 from explorer.documents import shards as sh
 
 INSTALL_HINT = (
@@ -428,7 +428,8 @@ def run_project(args: argparse.Namespace) -> int:
                 keep_vectors=keep,
             )
     seconds = time.perf_counter() - started
-    opens = "" if total <= CORPUS_MAX_ROWS else f"; the app opens the first {CORPUS_MAX_ROWS:,}"
+    limit = CORPUS_MAX_PREPARED_ROWS
+    opens = "" if total <= limit else f"; the app opens the first {limit:,}"
     print(
         f"wrote {out}: {len(paths):,} shards, {total:,} points, x/y from {label} in "
         f"{seconds:.1f} s{opens}.",

@@ -16,7 +16,7 @@ import streamlit as st
 from numpy.typing import NDArray
 
 from explorer.config import (
-    CORPUS_MAX_ROWS,
+    CORPUS_MAX_PREPARED_ROWS,
     CORPUS_SEARCH_MAX_HITS,
     CORPUS_TABLE_ROWS,
     MAX_PHRASE_CHARS,
@@ -59,12 +59,12 @@ PARAMS = [
     Param("color", "corpus_color", kind="text", max_chars=200),
     Param("q", "corpus_query", kind="text", max_chars=MAX_PHRASE_CHARS),
     Param("hits", "corpus_hits", kind="int", low=1, high=CORPUS_SEARCH_MAX_HITS),
-    Param("row", ROW_KEY, kind="int", low=0, high=CORPUS_MAX_ROWS),
+    Param("row", ROW_KEY, kind="int", low=0, high=CORPUS_MAX_PREPARED_ROWS),
     Param("view", VIEW_KEY, tuple(VIEWS)),
     Param("clusters", CLUSTERS_KEY, kind="bool"),
     Param("density", DENSITY_KEY, kind="bool"),
     Param("filter", FILTER_LINK_KEY, kind="text"),
-    Param("sel", SELECTION_LINK_KEY, kind="ints", low=1, high=CORPUS_MAX_ROWS),
+    Param("sel", SELECTION_LINK_KEY, kind="ints", low=1, high=CORPUS_MAX_PREPARED_ROWS),
 ]
 SHARE_NOTE = (
     "The link carries the map's settings, the search, the filters, the selection and the "
@@ -90,7 +90,7 @@ def select_from_chart() -> None:
     """Chart callback: a box or lasso selects documents; a click on a point shows its
     nearest neighbours; a double click clears the selection."""
     event = st.session_state.get(CHART_KEY)
-    count = CORPUS_MAX_ROWS + 1
+    count = CORPUS_MAX_PREPARED_ROWS + 1
     rows = fl.selected_rows(event, count)
     if rows is not None:
         st.session_state[SELECTION_KEY] = rows

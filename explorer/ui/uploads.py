@@ -14,9 +14,13 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import TypeVar
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from explorer.config import (
+    CORPUS_MAX_PREPARED_ROWS,
     CORPUS_MAX_ROWS,
+    CORPUS_RELEASE_UPLOAD_MB,
     SEARCH_MAX_BYTES,
     SEARCH_MAX_DOCS,
     upload_limit_mb,
@@ -43,6 +47,36 @@ READING = "Reading the file…"
 #: The browser refuses files far over the Search page's limit before sending
 #: them; those a little over it reach the reader, whose message gives the exact size.
 SEARCH_REFUSED_MB = math.ceil(2 * SEARCH_MAX_BYTES / 1024 / 1024)
+#: Session key: how many big uploads were released (the uploader's key changes each time).
+RELEASED_KEY = "_corpus_uploads_released"
+#: Session key: the name of the released file the page shows.
+RELEASED_NAME_KEY = "_corpus_released_name"
+
+
+def uploader_key() -> str:
+    """The Corpus uploader's key: ``corpus_files``, then a new one after each release."""
+    released = st.session_state.get(RELEASED_KEY, 0)
+    return "corpus_files" if not released else f"corpus_files_{released}"
+
+
+def release_upload(
+    corpus: Corpus, *, files: Sequence[UploadedFile], size: int, last_key: str
+) -> None:
+    """Over ``CORPUS_RELEASE_UPLOAD_MB``: keep ``corpus`` as the last upload read, drop
+    the ``size`` bytes Streamlit holds for ``files`` (as its chat input does once a
+    message is sent), and rerun with a fresh, empty uploader."""
+    if size <= CORPUS_RELEASE_UPLOAD_MB * 1024 * 1024:
+        return
+    context = get_script_run_ctx()
+    remove = getattr(context.uploaded_file_mgr, "remove_file", None) if context else None
+    for file in files if remove is not None else ():
+        remove(session_id=context.session_id, file_id=file.file_id)
+    names = [file.name for file in files]
+    st.session_state[last_key] = corpus
+    st.session_state[RELEASED_KEY] = st.session_state.get(RELEASED_KEY, 0) + 1
+    shown = names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1:,} more files"
+    st.session_state[RELEASED_NAME_KEY] = f"{shown} ({size / 1024 / 1024:,.0f} MB)"
+    st.rerun()
 
 
 def upload_memo(key: str, files: Hashable) -> dict:
@@ -100,25 +134,39 @@ def corpus_upload(memo_key: str, last_key: str) -> Corpus | None:
     """
     limit_mb = upload_limit_mb()
     files = st.file_uploader(
-        f"A table of documents (.txt one per line, .csv, .tsv or .parquet; up to "
-        f"{CORPUS_MAX_ROWS:,} rows), or precomputed vectors with their texts (.npy or an "
-        f"Embedding Projector TSV plus a texts file, or a zip of them, or a .parquet made by "
-        f"`python -m explorer embed`). Up to {limit_mb} MB.",
+        f"A table of documents to embed here (.txt one per line, .csv, .tsv or .parquet; up "
+        f"to {CORPUS_MAX_ROWS:,} rows), or precomputed vectors with their texts, up to "
+        f"{CORPUS_MAX_PREPARED_ROWS:,} rows (a .parquet made by `python -m explorer embed` or "
+        f"`project`, several of its shards, a .npy or an Embedding Projector TSV plus a texts "
+        f"file, or a zip of them). Up to {limit_mb:,} MB.",
         type=[suffix.lstrip(".") for suffix in UPLOAD_TYPES],
         accept_multiple_files=True,
-        key="corpus_files",
+        key=uploader_key(),
         max_upload_size=limit_mb,
     )
     if not files:
         last = st.session_state.get(last_key)
         if last is None:
             st.info("Choose a file to map it.", icon="📄")
+        elif released := st.session_state.get(RELEASED_NAME_KEY):
+            st.caption(
+                markdown_escape(
+                    f"Showing {released}: read, then released from the server's memory (files "
+                    f"over {CORPUS_RELEASE_UPLOAD_MB} MB are not kept once read). Upload a file "
+                    "to change it."
+                )
+            )
         return last
+    st.session_state.pop(RELEASED_NAME_KEY, None)
     memo = upload_memo(memo_key, tuple(f.file_id for f in files))
     single = files[0] if len(files) == 1 else None
     if single is None or is_vectors_file(single.name, single.getvalue()):
         everything = {f.name: f.getvalue() for f in files}
-        return step(memo, "vectors", lambda: read_uploaded(everything), spinner=READING)
+        corpus = step(memo, "vectors", lambda: read_uploaded(everything), spinner=READING)
+        size = sum(map(len, everything.values()))
+        del everything
+        release_upload(corpus, files=files, size=size, last_key=last_key)
+        return corpus
     data, name = single.getvalue(), single.name
 
     def frame() -> Frame:
@@ -139,9 +187,12 @@ def corpus_upload(memo_key: str, last_key: str) -> Corpus | None:
             return None
     pick = lambda: from_frame(frame(), text_column=column)  # noqa: E731 - kept in the memo
     try:
-        return step(memo, ("column", column), pick, spinner=READING)
+        corpus = step(memo, ("column", column), pick, spinner=READING)
     finally:
         memo.pop("frame", None)  # the parsed table goes once its corpus is built (or failed)
+    if corpus.vectors is not None:  # a prepared file: nothing more is read from it
+        release_upload(corpus, files=files, size=len(data), last_key=last_key)
+    return corpus
 
 
 def choose_corpus(

@@ -452,3 +452,28 @@ def test_several_parquet_shards_uploaded_together_open_as_one_corpus(app) -> Non
     assert not app.exception and not app.error
     assert "30 documents" in charts(app)[0]["layout"]["title"]["text"]
     assert any(w.value.startswith("Read all 30 rows of 3 shards") for w in app.warning)
+
+
+def test_a_big_file_of_vectors_is_released_once_read_and_its_map_stays(app, monkeypatch) -> None:
+    import pandas as pd
+
+    from explorer.documents.writers import parquet_bytes
+    from explorer.ui import uploads
+
+    monkeypatch.setattr(uploads, "CORPUS_RELEASE_UPLOAD_MB", 0)  # every file counts as big
+    texts = tuple(f"{SENTENCES[t]} (copy {i})" for i, t in enumerate(TOPICS * 4))
+    vectors = np.random.default_rng(7).normal(size=(20, 8)).astype(np.float32)
+    data = parquet_bytes(Corpus(texts, pd.DataFrame({"n": range(20)})), vectors=vectors,
+                         model="synthetic")  # fmt: skip
+    upload(app, "big.parquet", data)
+    assert not app.exception and not app.error
+    assert "20 documents" in charts(app)[0]["layout"]["title"]["text"]
+    # The uploader is a fresh one, holding nothing; the page says what it shows.
+    assert [u.key for u in app.get("file_uploader")] == ["corpus_files_1"]
+    size = f"{len(data) / 1024 / 1024:,.0f} MB"
+    assert markdown_escape(
+        f"Showing big.parquet ({size}): read, then released from the server's memory "
+        "(files over 0 MB are not kept once read). Upload a file to change it."
+    ) in [c.value for c in app.caption]
+    app.selectbox(key="corpus_color").set_value("n").run()  # a rerun keeps the corpus
+    assert "20 documents" in charts(app)[0]["layout"]["title"]["text"]
