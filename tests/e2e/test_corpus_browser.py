@@ -15,9 +15,11 @@ from explorer.documents.writers import write_parquet
 pytestmark = pytest.mark.e2e
 
 ROWS = 20_000
-#: JavaScript: where (in page pixels) row ``i`` of the first corpus trace is drawn.
+#: JavaScript: where (in the window's pixels) row ``i`` of the first corpus trace is drawn,
+#: once the map is scrolled to the middle of the window.
 POINT_XY_JS = """(i) => {
   const plot = document.querySelector('.js-plotly-plot');
+  plot.scrollIntoView({block: 'center'});
   const trace = plot._fullData.find(t => t.meta && t.meta.role === 'corpus');
   const xa = plot._fullLayout.xaxis, ya = plot._fullLayout.yaxis;
   const box = plot.getBoundingClientRect();
@@ -92,7 +94,9 @@ def test_a_two_gigabyte_file_is_refused_by_the_uploader_with_its_limit(
     page.goto(f"{server_url}/corpus")
     page.get_by_text("Upload a file").click()
     page.locator("input[type=file]").set_input_files(str(huge))
-    limit = rf"File must be {CORPUS_MAX_UPLOAD_MB}(\.0)?\s?MB or smaller"
+    # Streamlit words 1,024 MB and more in GB ("1.0GB").
+    size = rf"{CORPUS_MAX_UPLOAD_MB}(\.0)?\s?MB|{CORPUS_MAX_UPLOAD_MB / 1024:.1f}\s?GB"
+    limit = rf"File must be ({size}) or smaller"
     refusal = page.get_by_text(re.compile(limit))
     refusal.wait_for(timeout=30_000)
     # Nothing was sent, nothing crashed: the page still offers the upload.
