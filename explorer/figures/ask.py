@@ -18,15 +18,13 @@ from explorer.config import HOVER_CHARS, LABEL_CHARS, METHODS, MODEL_TITLES, SEA
 from explorer.documents.chunks import Chunk
 from explorer.documents.retrieval import AskMap
 from explorer.figures.labels import PlotArea, TextLayout, place_callout, place_line_label
+from explorer.figures.marks import callout_annotation, dashed_line, distance_label
 from explorer.figures.style import (
     AXIS_STYLE,
     LEGEND_DROP,
     LEGEND_ROW,
     aspect_ranges,
     base_layout,
-    callout_annotation,
-    dashed_line,
-    distance_label,
     fit_heading,
     labelled_markers,
     legend_below,

@@ -20,14 +20,12 @@ from explorer.config import (
 )
 from explorer.documents.search_map import SearchMap
 from explorer.figures.labels import PlotArea, TextLayout, place_callout, place_line_label
+from explorer.figures.marks import callout_annotation, dashed_line, distance_label
 from explorer.figures.style import (
     aspect_ranges,
     base_layout,
-    callout_annotation,
     category_color,
     category_palette,
-    dashed_line,
-    distance_label,
     fit_heading,
     labelled_markers,
     padded_range,
