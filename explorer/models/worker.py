@@ -25,8 +25,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 import threading
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -108,7 +110,30 @@ def _pool() -> ProcessPoolExecutor:
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_worker_init,
             )
+            with _plain_main():
+                _executor.submit(_started)  # the process starts here, in this thread
         return _executor
+
+
+def _started() -> None:
+    """Run in the worker as its first task: nothing (the process is up)."""
+
+
+@contextlib.contextmanager
+def _plain_main() -> Iterator[None]:
+    """While the worker starts, ``__main__`` names no file.
+
+    A ``spawn``ed child first runs the parent's ``__main__`` file again. Under
+    Streamlit, ``__main__`` is the page script last run (its script runner installs
+    one), so the child would run a page: under AppTest that crashed the worker.
+    """
+    main = sys.modules.get("__main__")
+    plain = sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None and sys.modules.get("__main__") is plain:
+            sys.modules["__main__"] = main
 
 
 def shutdown() -> None:

@@ -112,15 +112,21 @@ def test_coloured_by_a_column_the_hover_names_the_category(page, server_url, cor
         f"() => {{ const s = ({CORPUS_MAP_STATE_JS})(); return s && s.n === {ROWS}; }}",
         timeout=120_000,
     )
+    assert "A · row 1" in hover_row_one_by_group(page)[1]
+
+
+def hover_row_one_by_group(page) -> tuple[dict, str]:
+    """Colour the map by its "group" column, hover row 1 (the first of group A's trace):
+    where it is drawn, and the hover's text."""
     page.get_by_role("combobox", name="Colour by").click()
     page.get_by_role("option", name="group", exact=True).click()
     page.wait_for_function(
         f"() => {{ const s = ({CORPUS_MAP_STATE_JS})(); return s && s.traces === 2 && s.canvas; }}",
         timeout=60_000,
     )
-    point = page.evaluate(POINT_XY_JS, 0)  # row 1, first in group A's trace
+    point = page.evaluate(POINT_XY_JS, 0)
     page.mouse.move(point["x"] - 30, point["y"] - 30)
     page.mouse.move(point["x"], point["y"])
     hover = page.locator(".hoverlayer .hovertext")
     hover.first.wait_for(timeout=20_000)
-    assert "A · row 1" in hover.first.text_content()
+    return point, hover.first.text_content()

@@ -8,7 +8,7 @@ import pytest
 from bench.harness import CORPUS_MAP_STATE_JS
 from explorer.config import CORPUS_HOVER_TEXT_MAX
 from explorer.figures.corpus import ROW_ONLY_NOTE
-from tests.e2e.test_corpus_browser import POINT_XY_JS, write_corpus
+from tests.e2e.test_corpus_browser import hover_row_one_by_group, write_corpus
 
 pytestmark = pytest.mark.e2e
 
@@ -32,18 +32,7 @@ def test_above_the_hover_text_limit_hover_names_the_row_and_a_click_the_text(
         ".filter(t => t.meta && t.meta.role === 'corpus').map(t => t.hovertext)"
     )
     assert hovered == [None] or all(h is None or h == "" for h in hovered)  # no text sent
-    page.get_by_role("combobox", name="Colour by").click()
-    page.get_by_role("option", name="group", exact=True).click()
-    page.wait_for_function(
-        f"() => {{ const s = ({CORPUS_MAP_STATE_JS})(); return s && s.traces === 2 && s.canvas; }}",
-        timeout=60_000,
-    )
-    point = page.evaluate(POINT_XY_JS, 0)  # row 1, first in group A's trace
-    page.mouse.move(point["x"] - 30, point["y"] - 30)
-    page.mouse.move(point["x"], point["y"])
-    hover = page.locator(".hoverlayer .hovertext")
-    hover.first.wait_for(timeout=20_000)
-    text = hover.first.text_content()
+    point, text = hover_row_one_by_group(page)
     assert "A · row 1" in text and "Document" not in text
     page.mouse.click(point["x"], point["y"])
     page.get_by_text("Row 1 and its 10 nearest neighbours").wait_for(timeout=60_000)
