@@ -91,3 +91,21 @@ def test_the_worker_serves_only_when_enabled_and_only_models_it_can_load() -> No
     finally:
         worker.enable(False)
     assert not worker.enabled()
+
+
+@pytest.mark.slow
+def test_the_worker_starts_whatever_script_streamlit_left_as_main(
+    enabled, monkeypatch, tmp_path
+) -> None:
+    import sys
+    import types
+
+    page = tmp_path / "page.py"
+    page.write_text("raise SystemExit('a page script ran in the worker')\n")
+    main = types.ModuleType("__main__")
+    main.__file__ = str(page)  # as Streamlit's script runner installs a page
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    worker.shutdown()
+    vectors = worker.encode("minilm", ["a kettle that boils fast"])
+    assert vectors.shape == (1, 384)
+    assert sys.modules["__main__"] is main  # given back once the worker started
