@@ -88,14 +88,18 @@ def bench_embedding() -> None:
     default_interval = sys.getswitchinterval()
     from explorer.config import GIL_SWITCH_INTERVAL_S
 
-    for interval in (default_interval, GIL_SWITCH_INTERVAL_S):
-        sys.setswitchinterval(interval)
-        samples.clear()
-        thread = threading.Thread(target=worker)
-        thread.start()
-        thread.join()
-        print(f"    same step in a worker thread beside a busy Python thread, GIL switch "
-              f"interval {interval * 1000:.1f} ms: {median_ms(samples):.1f} ms")  # fmt: skip
+    def at_both_intervals(where: str) -> None:
+        """The step in a worker thread at Python's default GIL switch interval, then the app's."""
+        for interval in (default_interval, GIL_SWITCH_INTERVAL_S):
+            sys.setswitchinterval(interval)
+            samples.clear()
+            thread = threading.Thread(target=worker)
+            thread.start()
+            thread.join()
+            print(f"    same step {where}, GIL switch interval {interval * 1000:.1f} ms: "
+                  f"{median_ms(samples):.1f} ms")  # fmt: skip
+
+    at_both_intervals("in a worker thread beside a busy Python thread")
     busy.set()
     spinner.join()
 
@@ -118,14 +122,7 @@ def bench_embedding() -> None:
     beside[0] = "worker"
     feeder = threading.Thread(target=feed, daemon=True)
     feeder.start()
-    for interval in (default_interval, GIL_SWITCH_INTERVAL_S):
-        sys.setswitchinterval(interval)
-        samples.clear()
-        thread = threading.Thread(target=worker)
-        thread.start()
-        thread.join()
-        print(f"    same step beside the embedding worker process encoding a corpus, GIL "
-              f"switch interval {interval * 1000:.1f} ms: {median_ms(samples):.1f} ms")  # fmt: skip
+    at_both_intervals("beside the embedding worker process encoding a corpus")
     busy.set()
     feeder.join()
     embedding_worker.enable(False)
