@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.harness import launch_chromium, say  # noqa: E402
+from bench.harness import launch_chromium, point_xy_js, say  # noqa: E402
 
 TRIALS = 3
 #: JavaScript: fetch the figure, parse it, draw it, wait two frames; seconds for each step.
@@ -38,15 +38,8 @@ DRAW_JS = """async ([url, react]) => {
   return {fetch: (t1 - t0) / 1000, parse: (t2 - t1) / 1000, draw: (t3 - t2) / 1000,
           total: (t3 - t0) / 1000};
 }"""
-#: JavaScript: the page position of point ``i`` of the first corpus trace.
-POINT_XY_JS = """(i) => {
-  const plot = document.getElementById('map');
-  const trace = plot._fullData.find(t => t.meta && t.meta.role === 'corpus');
-  const xa = plot._fullLayout.xaxis, ya = plot._fullLayout.yaxis;
-  const box = plot.getBoundingClientRect();
-  return {x: box.left + xa._offset + xa.l2p(trace.x[i]),
-          y: box.top + ya._offset + ya.l2p(trace.y[i])};
-}"""
+#: JavaScript: the window position of point ``i`` of the first corpus trace.
+POINT_XY_JS = point_xy_js("#map")
 
 
 def figures(n: int) -> dict[str, tuple]:

@@ -148,6 +148,26 @@ CORPUS_MAP_STATE_JS = """() => {
 }"""
 
 
+def point_xy_js(plot: str = ".js-plotly-plot") -> str:
+    """JavaScript taking ``i``: where (in the window's pixels) row ``i`` of the first
+    corpus trace of the chart ``plot`` (a CSS selector) is drawn, once the chart is
+    scrolled to the middle of the window.
+
+    Example:
+        >>> "querySelector('#map')" in point_xy_js("#map")
+        True
+    """
+    return f"""(i) => {{
+  const plot = document.querySelector('{plot}');
+  plot.scrollIntoView({{block: 'center'}});
+  const trace = plot._fullData.find(t => t.meta && t.meta.role === 'corpus');
+  const xa = plot._fullLayout.xaxis, ya = plot._fullLayout.yaxis;
+  const box = plot.getBoundingClientRect();
+  return {{x: box.left + xa._offset + xa.l2p(trace.x[i]),
+          y: box.top + ya._offset + ya.l2p(trace.y[i])}};
+}}"""
+
+
 #: JavaScript: every visible SVG text of every chart on the page (hover labels left
 #: out), with its box in page pixels, and each chart's own box.
 TEXT_BOXES_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(plot => {

@@ -8,24 +8,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bench.harness import CORPUS_MAP_STATE_JS
+from bench.harness import CORPUS_MAP_STATE_JS, point_xy_js
 from explorer.documents.corpus import Corpus as Dataset
 from explorer.documents.writers import write_parquet
 
 pytestmark = pytest.mark.e2e
 
 ROWS = 20_000
-#: JavaScript: where (in the window's pixels) row ``i`` of the first corpus trace is drawn,
-#: once the map is scrolled to the middle of the window.
-POINT_XY_JS = """(i) => {
-  const plot = document.querySelector('.js-plotly-plot');
-  plot.scrollIntoView({block: 'center'});
-  const trace = plot._fullData.find(t => t.meta && t.meta.role === 'corpus');
-  const xa = plot._fullLayout.xaxis, ya = plot._fullLayout.yaxis;
-  const box = plot.getBoundingClientRect();
-  return {x: box.left + xa._offset + xa.l2p(trace.x[i]),
-          y: box.top + ya._offset + ya.l2p(trace.y[i])};
-}"""
+#: JavaScript: where (in the window's pixels) row ``i`` of the first corpus trace is drawn.
+POINT_XY_JS = point_xy_js()
 
 
 def write_corpus(path, rows: int):
