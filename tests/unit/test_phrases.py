@@ -145,3 +145,23 @@ def test_plotly_placeholders_in_user_names_stay_literal_in_the_figure_json() -> 
     assert sorted(legend) == ["&#37;{fullData.name}", "&#37;{x}", "plain"]
     assert not any("%{" in t.get("name", "") for t in fig["data"])
     assert quoted("%{y} <b>") == "“&#37;{y} &lt;b&gt;”"  # legends and hovertemplates of phrases
+
+
+def test_clean_phrase_strips_every_blank_character_and_only_those() -> None:
+    import unicodedata
+
+    blank_kinds = {"Cf", "Cc", "Zs"}
+    blanks = [
+        c for c in map(chr, range(0x3100)) if c.isspace() or unicodedata.category(c) in blank_kinds
+    ]
+    assert "\u200b" in blanks and "\u202e" in blanks and "\x00" in blanks and "a" not in blanks
+    for blank in [*blanks, "\ufeff", "\U000e0001"]:
+        assert clean_phrase(f"{blank}word{blank}") == "word"
+        assert clean_phrase(f"w{blank}d") == f"w{blank}d"  # only the ends
+        assert clean_phrase(blank * 3) == ""
+    text = "no blanks at either end"
+    assert clean_phrase(text) is text
+    assert (
+        clean_phrase("\U0001f600 emoji \u05e9\u05dc\u05d5\u05dd")
+        == "\U0001f600 emoji \u05e9\u05dc\u05d5\u05dd"
+    )
