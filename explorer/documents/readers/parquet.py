@@ -10,9 +10,9 @@ million rows cost the matrix and little else.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,6 +20,8 @@ from numpy.typing import NDArray
 from explorer.config import (
     CORPUS_MAX_ROWS,
     DOC_MAX_CHARS,
+    PARQUET_BATCH_BYTES,
+    PARQUET_BATCH_MAX_ROWS,
     PARQUET_BATCH_ROWS,
     PARQUET_MAX_UNCOMPRESSED_BYTES,
 )
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 _PARQUET_MAGIC = b"PAR1"
+T = TypeVar("T")
 
 
 def _is_numeric_list(kind: pa.DataType) -> bool:
@@ -147,7 +150,7 @@ def read_parquet(data: bytes, name: str, max_rows: int | None | RowCap) -> Parqu
 
     With ``max_rows``, the metadata is checked first (an uncompressed size over the
     file's own plus ``PARQUET_MAX_UNCOMPRESSED_BYTES`` is refused), then rows are
-    decoded ``PARQUET_BATCH_ROWS`` at a time, text cells cut to ``DOC_MAX_CHARS``, and
+    decoded a batch at a time (:func:`batch_rows`), text cells cut to ``DOC_MAX_CHARS``, and
     reading stops after ``max_rows`` rows: a tiny file of repeated long strings
     cannot unpack to gigabytes. ``CORPUS_ROWS`` takes ``CORPUS_MAX_PREPARED_ROWS``
     when the file has a column of vectors, else ``CORPUS_MAX_ROWS``.
@@ -240,6 +243,27 @@ def _check_parquet_size(metadata: Any, label: str, stored: int) -> None:
         )
 
 
+def batch_rows(metadata: Any) -> int:
+    """Rows to decode at once: as many as unpack to ``PARQUET_BATCH_BYTES`` in the densest
+    row group (by the sizes its metadata declares), within ``PARQUET_BATCH_ROWS`` and
+    ``PARQUET_BATCH_MAX_ROWS``.
+
+    Example:
+        >>> import io, pyarrow as pa, pyarrow.parquet as pq
+        >>> out = io.BytesIO()
+        >>> pq.write_table(pa.table({"text": ["a short text"] * 10}), out)
+        >>> batch_rows(pq.ParquetFile(io.BytesIO(out.getvalue())).metadata)
+        65536
+    """
+    densest = 0.0
+    for g in range(metadata.num_row_groups):
+        group = metadata.row_group(g)
+        size = sum(group.column(c).total_uncompressed_size for c in range(group.num_columns))
+        densest = max(densest, size / max(group.num_rows, 1))
+    rows = int(PARQUET_BATCH_BYTES // densest) if densest else PARQUET_BATCH_MAX_ROWS
+    return min(max(rows, PARQUET_BATCH_ROWS), PARQUET_BATCH_MAX_ROWS)
+
+
 def _compact(array: pa.DictionaryArray, cut: bool) -> tuple[pa.Array, int]:
     """A batch's text, its dictionary holding only the values the batch uses (each batch
     gets its row group's dictionary, up to a MB: a thousand batches would hold it a
@@ -263,6 +287,27 @@ def _compact(array: pa.DictionaryArray, cut: bool) -> tuple[pa.Array, int]:
         if count:
             values = pc.utf8_slice_codeunits(values, 0, DOC_MAX_CHARS)
     return pa.DictionaryArray.from_arrays(indices, values), count
+
+
+_END = object()
+
+
+def decoded_ahead(items: Iterator[T]) -> Iterator[T]:
+    """``items``, each next one taken in a second thread while the caller works on this
+    one: arrow decodes a batch without the GIL while numpy converts the last one, so a
+    million vectors read in about half the time. Errors come out where they would have.
+
+    Example:
+        >>> list(decoded_ahead(iter(range(3))))
+        [0, 1, 2]
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="explorer-parquet") as pool:
+        ahead = pool.submit(next, items, _END)
+        while (item := ahead.result()) is not _END:
+            ahead = pool.submit(next, items, _END)
+            yield item
 
 
 def _read_batches(
@@ -296,7 +341,7 @@ def _read_batches(
     matrices: dict[int, NDArray[np.float32]] = {}
     batches, rows, cut = [], 0, 0
     kept_fields = [f for at, f in enumerate(schema) if at not in fast]
-    for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+    for batch in decoded_ahead(parquet.iter_batches(batch_size=batch_rows(parquet.metadata))):
         if rows >= wanted:
             break
         batch = batch.slice(0, wanted - rows)
@@ -335,8 +380,8 @@ def _unit_again(matrix: NDArray[np.float32], chunk: int = 65_536) -> None:
     for start in range(0, len(matrix), chunk):
         block = matrix[start : start + chunk]
         norms = np.sqrt(np.einsum("ij,ij->i", block, block))
-        near = np.abs(norms - 1.0) < 0.01
-        block[near] /= norms[near, None]
+        scale = np.where(np.abs(norms - 1.0) < 0.01, 1.0 / np.maximum(norms, 0.5), 1.0)
+        block *= scale[:, None].astype(np.float32)
 
 
 def _parquet_metadata(raw: Mapping[bytes, bytes] | None) -> dict:

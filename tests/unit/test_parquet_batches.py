@@ -1,0 +1,111 @@
+"""Reading a big parquet fast: batch sizes from the metadata, decoding one batch ahead,
+and the fingerprint of every row of vectors (issue 13 §5)."""
+
+from __future__ import annotations
+
+import io
+import threading
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from explorer.config import PARQUET_BATCH_BYTES, PARQUET_BATCH_MAX_ROWS, PARQUET_BATCH_ROWS
+from explorer.documents.corpus_view import fingerprint
+from explorer.documents.readers.parquet import batch_rows, decoded_ahead, read_parquet
+
+
+def parquet_of(table: pa.Table, **options) -> bytes:
+    out = io.BytesIO()
+    pq.write_table(table, out, **options)
+    return out.getvalue()
+
+
+def metadata(data: bytes):
+    return pq.ParquetFile(io.BytesIO(data)).metadata
+
+
+def test_batches_hold_about_the_byte_budget_by_the_densest_row_group() -> None:
+    short = parquet_of(pa.table({"text": [f"doc {i}" for i in range(5_000)]}))
+    assert batch_rows(metadata(short)) == PARQUET_BATCH_MAX_ROWS  # small rows: the most rows
+    vectors = np.random.default_rng(1).standard_normal((3_000, 384), dtype=np.float32)
+    wide = parquet_of(
+        pa.table({"embedding": pa.FixedSizeListArray.from_arrays(vectors.reshape(-1), 384)}),
+        compression="none",
+    )
+    rows = batch_rows(metadata(wide))
+    per_row = (
+        sum(
+            metadata(wide).row_group(0).column(c).total_uncompressed_size
+            for c in range(metadata(wide).num_columns)
+        )
+        / 3_000
+    )
+    assert rows == int(PARQUET_BATCH_BYTES // per_row)  # about 43,000 rows of 384 float32
+    assert PARQUET_BATCH_ROWS < rows < PARQUET_BATCH_MAX_ROWS
+    # One row group of long texts among short ones: its rows set the batch.
+    long = "x" * 200_000
+    mixed = parquet_of(
+        pa.table(
+            {"text": [f"short {i}" for i in range(2_000)] + [f"{long}{i}" for i in range(2_000)]}
+        ),
+        row_group_size=2_000,
+        compression="none",
+    )
+    assert batch_rows(metadata(mixed)) == PARQUET_BATCH_ROWS  # 200 KB a row: the fewest rows
+
+
+def test_a_million_rows_of_vectors_read_in_few_batches_match_the_file() -> None:
+    rng = np.random.default_rng(0)
+    vectors = rng.uniform(2, 3, (70_000, 8)).astype(np.float16)  # no row near unit length
+    texts = [f"document number {i}" for i in range(70_000)]
+    data = parquet_of(
+        pa.table(
+            {
+                "text": texts,
+                "embedding": pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1)), 8),
+            }
+        )
+    )
+    read = read_parquet(data, "v.parquet", None)
+    np.testing.assert_array_equal(read.matrices["embedding"], vectors.astype(np.float32))
+    assert read.data["text"].tolist() == texts
+    assert read.notes == []
+
+
+def test_decoding_ahead_keeps_order_raises_where_the_items_fail_and_stops_early() -> None:
+    assert list(decoded_ahead(iter(range(5)))) == [0, 1, 2, 3, 4]
+
+    def failing():
+        yield 1
+        raise OSError("cut short")
+
+    got = []
+    with pytest.raises(OSError, match="cut short"):
+        for item in decoded_ahead(failing()):
+            got.append(item)
+    assert got == [1]
+    taken = []
+
+    def counted():
+        for i in range(1_000):
+            taken.append(i)
+            yield i
+
+    for item in decoded_ahead(counted()):
+        if item == 2:
+            break
+    assert len(taken) <= 4  # at most one item decoded ahead of the one in hand
+    assert not [t for t in threading.enumerate() if t.name.startswith("explorer-parquet")]
+
+
+def test_the_fingerprint_covers_every_block_of_vectors() -> None:
+    texts = [f"t{i}" for i in range(70_000)]
+    vectors = np.zeros((70_000, 4), dtype=np.float32)
+    other = vectors.copy()
+    other[69_999, 3] = 1e-6  # in the second block of 65,536 rows
+    assert fingerprint(texts, vectors) == fingerprint(texts, vectors.copy())
+    assert fingerprint(texts, vectors) != fingerprint(texts, other)
+    assert fingerprint(texts, vectors) != fingerprint(texts, vectors.reshape(-1, 2)[:70_000])
+    assert fingerprint(texts, vectors) != fingerprint(texts)
