@@ -224,6 +224,11 @@ def test_numbers_in_the_text_column_are_read_as_text_with_a_note() -> None:
     assert dataset.notes == (
         "2 rows of column “text” hold only a number (first: row 2, “42”); they are read as text.",
     )
+    spaced = load_file(b"text\nInfinity\n -3e2\nnine\n.5 \nnan\n", name="s.csv")
+    assert spaced.notes == (
+        "3 rows of column “text” hold only a number (first: row 1, “Infinity”); they are "
+        "read as text.",
+    )
     numeric = from_frame(read_frame(b"code,text\n1,a\n2,b\n", name="n.csv"), text_column="code")
     assert numeric.texts == ("1", "2")
     assert numeric.notes == ("Column “code” holds numbers, not text; they are read as text.",)

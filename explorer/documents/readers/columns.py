@@ -11,6 +11,7 @@ documents beyond the reader's limit left out, each with a note:
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -206,30 +207,41 @@ def _read_as_text(rows: NDArray[np.intp], texts: list[str], column: str, what: s
     )
 
 
+#: First letters of a text that cannot be a number (``i`` and ``n`` start inf and nan).
+_WORD_STARTS = frozenset(string.ascii_letters) - frozenset("iInN")
+
+
 def _text_values(values: pd.Series, column: str, notes: list[str]) -> list[str]:
     """The column as one string per row ("" where missing); a note if numbers are read as text."""
     import pandas as pd
 
     missing = values.isna().to_numpy()
     quoted = quote(column)
+    others = None  # rows holding something else than text (None: a column of numbers)
     if pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values):
         notes.append(f"Column {quoted} holds numbers, not text; they are read as text.")
         texts = values.astype(str).tolist()
-    else:
-        if pd.api.types.is_string_dtype(values):
-            is_text = np.ones(len(values), dtype=bool)
-        else:  # objects of any kind: a DataFrame made by hand, a parquet list column
-            is_text = values.map(lambda v: isinstance(v, str), na_action="ignore")
-            is_text = is_text.fillna(True).to_numpy(dtype=bool)
+    elif pd.api.types.is_string_dtype(values):  # strings (or missing) only
+        texts, others = values.tolist(), np.empty(0, dtype=np.intp)
+    else:  # objects of any kind: a DataFrame made by hand, a parquet list column
+        cells = values.tolist()
+        is_text = np.fromiter((isinstance(v, str) for v in cells), dtype=bool, count=len(cells))
         others = np.flatnonzero(~is_text & ~missing)
-        texts = [v if isinstance(v, str) else str(v) for v in values.tolist()]
-        numeric = pd.to_numeric(values.where(is_text), errors="coerce").notna()
-        numbers = np.flatnonzero(numeric.to_numpy(dtype=bool) & ~missing)
-        if len(others):
-            notes.append(_read_as_text(others, texts, quoted, "numbers or other values, not text"))
-        elif len(numbers):
-            notes.append(_read_as_text(numbers, texts, quoted, "only a number"))
-    return ["" if missing[i] else text for i, text in enumerate(texts)]
+        texts = [v if isinstance(v, str) else str(v) for v in cells]
+    if missing.any():
+        texts = ["" if gone else text for text, gone in zip(texts, missing, strict=True)]
+    if others is None:
+        return texts
+    # Only a text starting with no ASCII letter (or with i or n: inf, nan) can be a number.
+    maybe = np.fromiter((text[:1] not in _WORD_STARTS for text in texts), bool, count=len(texts))
+    candidates = np.setdiff1d(np.flatnonzero(maybe & ~missing), others, assume_unique=True)
+    numeric = pd.to_numeric(values.iloc[candidates], errors="coerce").notna()
+    numbers = candidates[numeric.to_numpy(dtype=bool)]
+    if len(others):
+        notes.append(_read_as_text(others, texts, quoted, "numbers or other values, not text"))
+    elif len(numbers):
+        notes.append(_read_as_text(numbers, texts, quoted, "only a number"))
+    return texts
 
 
 def _is_missing(cell: Any) -> bool:
