@@ -79,6 +79,24 @@ def release_upload(
     st.rerun()
 
 
+def shared_files(files: list[UploadedFile]) -> list[UploadedFile]:
+    """``files`` again, each reading the bytes Streamlit's upload manager holds.
+
+    ``st.file_uploader`` hands back deep copies: a 778 MB upload was held twice
+    while it was read (measured: +778 MB at the peak). The copies are dropped as
+    soon as this returns; outside a server run (AppTest) the files come back as given.
+    """
+    context = get_script_run_ctx()
+    manager = context.uploaded_file_mgr if context else None
+    if manager is None or not files:
+        return files
+    ids = [file.file_id for file in files]
+    records = {r.file_id: r for r in manager.get_files(session_id=context.session_id, file_ids=ids)}
+    if set(records) != set(ids):
+        return files
+    return [UploadedFile(records[file.file_id], file._file_urls) for file in files]
+
+
 def upload_memo(key: str, files: Hashable) -> dict:
     """The session memo under ``key`` for the files ``files`` (their ids); new files, new memo."""
     memo = st.session_state.get(key)
@@ -158,6 +176,7 @@ def corpus_upload(memo_key: str, last_key: str) -> Corpus | None:
             )
         return last
     st.session_state.pop(RELEASED_NAME_KEY, None)
+    files = shared_files(files)
     memo = upload_memo(memo_key, tuple(f.file_id for f in files))
     single = files[0] if len(files) == 1 else None
     if single is None or is_vectors_file(single.name, single.getvalue()):
