@@ -90,6 +90,26 @@ def stop_server(process: subprocess.Popen, *, timeout: float = 30) -> None:
         process.wait(timeout=timeout)
 
 
+def wait_until_idle(
+    pid: int, *, share: float = 0.1, quiet_s: float = 2.0, timeout: float = 600
+) -> float:
+    """Wait until the process ``pid`` used under ``share`` of a core for ``quiet_s`` seconds
+    (the server's warm-up and the sample's UMAP done); return the seconds waited."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def cpu_s() -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick
+
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        before = cpu_s()
+        time.sleep(quiet_s)
+        if cpu_s() - before < share * quiet_s:
+            return time.perf_counter() - start
+    raise BenchError(f"The server (pid {pid}) was still busy after {timeout:.0f} s")
+
+
 def peak_memory_mib(pid: int) -> float:
     """The process's peak resident memory (VmHWM), MiB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
