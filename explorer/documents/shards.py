@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 from explorer.config import SHARDS_PCA_SAMPLE
 from explorer.documents import embed as embedding
 from explorer.documents import readers
+from explorer.documents.readers.parquet import half_bytes_width
 from explorer.documents.readers.tables import FRAME_TYPES
 from explorer.documents.readers.text import CORPUS_ROWS, RowCap, corpus_max_rows
 from explorer.documents.writers import METADATA_KEY, VECTOR_COLUMN, write_parquet
@@ -279,8 +280,9 @@ def read_shards(folder: str | Path, *, max_rows: int | None | RowCap = CORPUS_RO
     paths = output_shards(folder)
     total = sum(pq.ParquetFile(p).metadata.num_rows for p in paths)
     first_schema = pq.ParquetFile(paths[0]).schema_arrow
+    declared = json.loads((first_schema.metadata or {}).get(METADATA_KEY, b"{}") or b"{}")
     prepared = any(pa.types.is_list(f.type) or pa.types.is_fixed_size_list(f.type)
-                   for f in first_schema)  # fmt: skip
+                   or half_bytes_width(f, declared) for f in first_schema)  # fmt: skip
     max_rows = corpus_max_rows(max_rows, prepared=prepared)
     tables: list[pa.Table] = []
     rows = 0

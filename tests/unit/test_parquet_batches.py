@@ -109,3 +109,32 @@ def test_the_fingerprint_covers_every_block_of_vectors() -> None:
     assert fingerprint(texts, vectors) != fingerprint(texts, other)
     assert fingerprint(texts, vectors) != fingerprint(texts, vectors.reshape(-1, 2)[:70_000])
     assert fingerprint(texts, vectors) != fingerprint(texts)
+
+
+def test_float16_bytes_are_read_beside_the_texts_and_hashed_on_the_way(tmp_path) -> None:
+    import pandas as pd
+
+    from explorer.documents.corpus import Corpus
+    from explorer.documents.readers import from_frame, read_frame
+    from explorer.documents.readers.half import PendingVectors, read_digest
+    from explorer.documents.writers import write_parquet
+
+    rng = np.random.default_rng(3)
+    vectors = rng.uniform(2, 3, (3_000, 16)).astype(np.float32)
+    corpus = Corpus(tuple(f"text {i}" for i in range(3_000)), pd.DataFrame(index=range(3_000)))
+    path = tmp_path / "half.parquet"
+    write_parquet(path, corpus, vectors=vectors, vector_dtype="float16")
+    frame = read_frame(path.read_bytes(), name=path.name)
+    assert isinstance(frame.vectors, PendingVectors) and frame.vectors.shape == (3_000, 16)
+    read = from_frame(frame)
+    np.testing.assert_array_equal(read.vectors, vectors.astype(np.float16).astype(np.float32))
+    assert read_digest(read.vectors) is not None and read_digest(read.vectors.copy()) is None
+    again = from_frame(read_frame(path.read_bytes(), name=path.name))
+    key = fingerprint(read.texts, read.vectors)
+    assert fingerprint(again.texts, again.vectors) == key  # the same file, the same key
+    changed = vectors.copy()
+    changed[2_999, 0] = 2.5
+    write_parquet(path, corpus, vectors=changed, vector_dtype="float16")
+    other = from_frame(read_frame(path.read_bytes(), name=path.name))
+    assert fingerprint(other.texts, other.vectors) != key
+    assert fingerprint(read.texts, read.vectors.copy()) != key  # hashed the float32 way

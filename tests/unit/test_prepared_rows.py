@@ -99,12 +99,51 @@ def test_float16_vectors_read_back_as_float32_and_unit_length(tmp_path) -> None:
     path = tmp_path / "half.parquet"
     write_parquet(path, corpus_of(50), vectors=vectors, model="minilm", vector_dtype="float16")
     schema = pq.read_schema(path)
-    assert schema.field("embedding").type == pa.list_(pa.float16(), 384)
+    assert schema.field("embedding").type == pa.binary(2 * 384)  # each row's float16 bytes
+    assert b'"vectors": "float16-bytes"' in schema.metadata[b"explorer"]
+    raw = pq.read_table(path).column("embedding").to_pylist()
+    np.testing.assert_array_equal(np.frombuffer(raw[7], "<f2"), vectors[7].astype(np.float16))
     assert path.stat().st_size < 0.6 * len(parquet_bytes(corpus_of(50), vectors=vectors))
     corpus = load_file(path.read_bytes(), name=path.name)
     assert corpus.vectors.dtype == np.float32 and corpus.model == "minilm"
     np.testing.assert_allclose(np.linalg.norm(corpus.vectors, axis=1), 1.0, atol=1e-6)
     np.testing.assert_allclose(corpus.vectors, vectors, atol=2e-3)
+
+
+def test_float16_lists_from_other_tools_still_read_back_as_float32() -> None:
+    vectors = unit_vectors(6, dim=16)
+    cells = pa.FixedSizeListArray.from_arrays(pa.array(vectors.astype(np.float16).reshape(-1)), 16)
+    out = io.BytesIO()
+    pq.write_table(pa.table({"text": [f"doc {i}" for i in range(6)], "embedding": cells}), out)
+    corpus = load_file(out.getvalue(), name="lists.parquet")
+    assert corpus.vectors.dtype == np.float32
+    np.testing.assert_allclose(corpus.vectors, vectors, atol=2e-3)
+
+
+def test_float16_bytes_with_a_missing_vector_are_refused_with_the_count(tmp_path) -> None:
+    path = tmp_path / "half.parquet"
+    write_parquet(path, corpus_of(4), vectors=unit_vectors(4), vector_dtype="float16")
+    table = pq.read_table(path)
+    cells = table.column("embedding").to_pylist()
+    cells[2] = None
+    broken = table.set_column(1, "embedding", pa.array(cells, type=pa.binary(16)))
+    out = io.BytesIO()
+    pq.write_table(broken.replace_schema_metadata(table.schema.metadata), out)
+    with pytest.raises(ValueError) as error:
+        load_file(out.getvalue(), name="gap.parquet")
+    assert str(error.value) == (
+        "“gap.parquet” has 1 row without a vector in column “embedding” (of float16 bytes); "
+        "every document needs one. Write the file again with `python -m explorer embed` or "
+        "`project`."
+    )
+
+
+def test_float16_bytes_of_a_sliced_batch_start_at_its_row() -> None:
+    from explorer.documents.readers.half import bytes_block
+
+    vectors = unit_vectors(5, dim=4).astype("<f2")
+    cells = pa.Array.from_buffers(pa.binary(8), 5, [None, pa.py_buffer(vectors)])
+    np.testing.assert_array_equal(bytes_block(cells.slice(2, 2), 4, "x"), vectors[2:4])
 
 
 def test_float16_rows_far_from_unit_length_keep_their_length(tmp_path) -> None:
@@ -177,7 +216,7 @@ def test_project_writes_float16_vectors_when_asked(tmp_path: Path) -> None:
         str(out),
     ]
     assert cli.main(args) == 0
-    assert pq.read_schema(out).field("embedding").type == pa.list_(pa.float16(), 16)
+    assert pq.read_schema(out).field("embedding").type == pa.binary(2 * 16)  # float16 bytes
     corpus = load_file(out.read_bytes(), name=out.name)
     assert corpus.coords.shape == (30, 2) and corpus.method == "pca"
     np.testing.assert_allclose(corpus.vectors, unit_vectors(30, dim=16), atol=2e-3)

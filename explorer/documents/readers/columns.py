@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from explorer.config import CORPUS_NOTE_ROWS as NOTE_ROWS
 from explorer.config import IMPORT_MAX_DIM, MAX_PHRASE_CHARS
 from explorer.documents.corpus import TOPIC_COLUMNS, Corpus
+from explorer.documents.readers.half import PendingVectors
 from explorer.documents.readers.tables import Frame, Table, coord_names
 from explorer.documents.readers.text import (
     CORPUS_ROWS,
@@ -416,7 +417,9 @@ def from_frame(
         )
     vectors = None
     if frame.vectors is not None and len(frame.vectors) == len(data):
-        vectors = _matrix_rows(frame.vectors, kept, frame.vector_column, label)
+        matrix = frame.vectors  # float16 bytes were read into it while the texts were cleaned
+        matrix = matrix.matrix() if isinstance(matrix, PendingVectors) else matrix
+        vectors = _matrix_rows(matrix, kept, frame.vector_column, label)
     elif frame.vector_column is not None:
         cells = data[frame.vector_column].to_numpy(dtype=object)
         vectors = _vectors_of(cells, kept, frame.vector_column, label)

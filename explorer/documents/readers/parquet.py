@@ -25,10 +25,17 @@ from explorer.config import (
     PARQUET_BATCH_ROWS,
     PARQUET_MAX_UNCOMPRESSED_BYTES,
 )
+from explorer.documents.readers.half import (
+    PendingVectors,
+    bytes_block,
+    half_bytes_width,
+    unit_again,
+)
 from explorer.documents.readers.text import (
     RowCap,
     corpus_max_rows,
     cut_note,
+    damaged_parquet,
     quote,
     rows_note,
     signature_kind,
@@ -40,6 +47,7 @@ from explorer.documents.writers import METADATA_KEY
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
+    import pyarrow.parquet as pq
 
 _PARQUET_MAGIC = b"PAR1"
 T = TypeVar("T")
@@ -135,14 +143,15 @@ class ParquetRead:
         list_columns: the columns of numbers per row (vectors), in file order.
         notes: what was cut (rows beyond the limit, long cells).
         matrices: list columns whose every row holds one vector of the same width,
-            as ``(n, d)`` float32 (decoded batch by batch into one array: no other copy).
+            as ``(n, d)`` float32 (decoded batch by batch into one array: no other copy);
+            a column of float16 bytes as :class:`PendingVectors`, still being read.
     """
 
     data: pd.DataFrame
     metadata: dict
     list_columns: list[str]
     notes: list[str]
-    matrices: dict[str, NDArray[np.float32]] = field(default_factory=dict)
+    matrices: dict[str, NDArray[np.float32] | PendingVectors] = field(default_factory=dict)
 
 
 def read_parquet(data: bytes, name: str, max_rows: int | None | RowCap) -> ParquetRead:
@@ -175,23 +184,22 @@ def read_parquet(data: bytes, name: str, max_rows: int | None | RowCap) -> Parqu
     try:
         parquet = pq.ParquetFile(pa.BufferReader(data))
         schema = parquet.schema_arrow
-        prepared = any(_is_numeric_list(f.type) for f in schema)
+        metadata = _parquet_metadata(schema.metadata)
+        prepared = any(_is_numeric_list(f.type) or half_bytes_width(f, metadata) for f in schema)
         max_rows = corpus_max_rows(max_rows, prepared=prepared)
         if max_rows is not None:
             _check_parquet_size(parquet.metadata, label, len(data))
         while True:
             try:
-                table, matrices, rows = _read_batches(data, max_rows, label, notes, slow)
+                table, matrices, rows = _read_batches(
+                    data, max_rows, label, notes, slow, metadata=metadata
+                )
                 break
             except _Irregular as irregular:  # rows of other widths, or nulls: cell by cell
                 slow.add(irregular.column)
                 notes.clear()
     except (pa.ArrowException, OSError) as error:
-        raise ValueError(
-            f"{label} cannot be read as Parquet ({error}); it may be cut short or damaged. "
-            "Save it again and upload it."
-        ) from None
-    metadata = _parquet_metadata(schema.metadata)
+        raise ValueError(damaged_parquet(label, error)) from None
     names = list(unique_columns([str(f.name) for f in schema]))
     if not names:
         raise ValueError(f"{label} has no columns. Upload a table with a column of documents.")
@@ -202,7 +210,7 @@ def read_parquet(data: bytes, name: str, max_rows: int | None | RowCap) -> Parqu
         )
     columns: dict[str, Any] = {}
     list_columns: list[str] = []
-    found: dict[str, NDArray[np.float32]] = {}
+    found: dict[str, NDArray[np.float32] | PendingVectors] = {}
     arrow_columns = iter(table.columns)
     for at, (column_name, field_) in enumerate(zip(names, schema, strict=True)):
         if at in matrices:
@@ -311,7 +319,13 @@ def decoded_ahead(items: Iterator[T]) -> Iterator[T]:
 
 
 def _read_batches(
-    data: bytes, max_rows: int | None, label: str, notes: list[str], slow: set[int]
+    data: bytes,
+    max_rows: int | None,
+    label: str,
+    notes: list[str],
+    slow: set[int],
+    *,
+    metadata: Mapping[str, Any],
 ) -> tuple[pa.Table, dict[int, NDArray[np.float32]], int]:
     """The first ``max_rows`` rows (``None``: all, cut nowhere), batch by batch, text cells
     cut to ``DOC_MAX_CHARS``; numeric list columns (but those at ``slow`` positions) go
@@ -337,34 +351,30 @@ def _read_batches(
         at for at, f in enumerate(schema)
         if at not in slow and _is_numeric_list(f.type) and _fits_float32(f.type)
     }  # fmt: skip
-    half = {at for at in fast if schema.field(at).type.value_type == pa.float16()}
-    matrices: dict[int, NDArray[np.float32]] = {}
+    raw = {at: w for at, f in enumerate(schema) if (w := half_bytes_width(f, metadata)) is not None}
+    half = {at for at in fast if schema.field(at).type.value_type == pa.float16()} | set(raw)
+    fast |= set(raw)
+    matrices: dict[int, NDArray[np.float32] | PendingVectors] = {}
+    batch = batch_rows(parquet.metadata)
+    if len(set(schema.names)) == len(schema) > len(raw):  # float16 bytes read beside the rest
+        for at, width in raw.items():
+            matrices[at] = PendingVectors(
+                data, column=schema.field(at).name, rows=wanted, width=width, batch=batch,
+                label=label,
+            )  # fmt: skip
     batches, rows, cut = [], 0, 0
     kept_fields = [f for at, f in enumerate(schema) if at not in fast]
-    for batch in decoded_ahead(parquet.iter_batches(batch_size=batch_rows(parquet.metadata))):
-        if rows >= wanted:
-            break
-        batch = batch.slice(0, wanted - rows)
-        arrays = []
-        for at, array in enumerate(batch.columns):
-            if at in fast:
-                block = _block(array)
-                matrix = matrices.get(at)
-                if block is not None and matrix is None:
-                    matrix = matrices[at] = np.empty((wanted, block.shape[1]), np.float32)
-                if block is None or block.shape[1] != matrix.shape[1]:
-                    raise _Irregular(at)
-                matrix[rows : rows + len(block)] = block
-                continue
-            if pa.types.is_dictionary(array.type):
-                array, count = _compact(array, max_rows is not None)
-                cut += count
-            arrays.append(array)
-        if arrays:
-            batches.append(pa.RecordBatch.from_arrays(arrays, names=[f.name for f in kept_fields]))
-        rows += batch.num_rows
-    for at in half & set(matrices):
-        _unit_again(matrices[at])
+    read = [at for at in range(len(schema)) if not isinstance(matrices.get(at), PendingVectors)]
+    try:
+        batches, rows, cut = _read_columns(
+            parquet, read, wanted, label, matrices, fast=fast, raw=raw, half=half, batch=batch,
+            cut_cells=max_rows is not None, names=[f.name for f in kept_fields],
+        )  # fmt: skip
+    except BaseException:
+        for pending in matrices.values():
+            if isinstance(pending, PendingVectors):
+                pending.cancel()
+        raise
     if total > rows and max_rows is not None:
         notes.append(rows_note(label, total, rows))
     if cut:
@@ -374,14 +384,54 @@ def _read_batches(
     return table, matrices, rows
 
 
-def _unit_again(matrix: NDArray[np.float32], chunk: int = 65_536) -> None:
-    """Scale rows whose length is within 1% of 1 back to exactly 1, in place (vectors
-    saved as float16 lose about 0.1% of their length), chunk by chunk."""
-    for start in range(0, len(matrix), chunk):
-        block = matrix[start : start + chunk]
-        norms = np.sqrt(np.einsum("ij,ij->i", block, block))
-        scale = np.where(np.abs(norms - 1.0) < 0.01, 1.0 / np.maximum(norms, 0.5), 1.0)
-        block *= scale[:, None].astype(np.float32)
+def _read_columns(
+    parquet: pq.ParquetFile,
+    read: list[int],
+    wanted: int,
+    label: str,
+    matrices: dict[int, Any],
+    *,
+    fast: set[int],
+    raw: dict[int, int],
+    half: set[int],
+    batch: int,
+    cut_cells: bool,
+    names: list[str],
+) -> tuple[list[pa.RecordBatch], int, int]:
+    """The columns at positions ``read``, ``wanted`` rows batch by batch: those in ``fast``
+    into ``matrices`` (float16 bytes at ``raw``, unit length restored at ``half``), the
+    others as record batches of ``names``, text cut (with ``cut_cells``); the batches, the
+    rows read and how many text cells were cut."""
+    import pyarrow as pa
+
+    schema = parquet.schema_arrow
+    columns = None if len(read) == len(schema) else [schema.field(at).name for at in read]
+    batches, rows, cut = [], 0, 0
+    for found in decoded_ahead(parquet.iter_batches(batch_size=batch, columns=columns)):
+        if rows >= wanted:
+            break
+        found = found.slice(0, wanted - rows)
+        arrays = []
+        for at, array in zip(read, found.columns, strict=True):
+            if at in fast:
+                block = bytes_block(array, raw[at], label) if at in raw else _block(array)
+                matrix = matrices.get(at)
+                if block is not None and matrix is None:
+                    matrix = matrices[at] = np.empty((wanted, block.shape[1]), np.float32)
+                if block is None or block.shape[1] != matrix.shape[1]:
+                    raise _Irregular(at)
+                matrix[rows : rows + len(block)] = block
+                if at in half:  # while the rows are in the cache
+                    unit_again(matrix[rows : rows + len(block)])
+                continue
+            if pa.types.is_dictionary(array.type):
+                array, count = _compact(array, cut_cells)
+                cut += count
+            arrays.append(array)
+        if arrays:
+            batches.append(pa.RecordBatch.from_arrays(arrays, names=names))
+        rows += found.num_rows
+    return batches, rows, cut
 
 
 def _parquet_metadata(raw: Mapping[bytes, bytes] | None) -> dict:

@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 from explorer.config import (
     DOC_MAX_CHARS,
 )
+from explorer.documents.readers.half import PendingVectors
 from explorer.documents.readers.parquet import read_parquet
 from explorer.documents.readers.text import (
     CORPUS,
@@ -95,6 +96,8 @@ class Frame:
         vectors: the ``vector_column`` as one ``(n, d)`` float32 matrix, when a
             parquet's every row holds a vector of one width; that column is then
             not in ``data`` (a million arrays, one per row, would take seconds).
+            Float16 bytes come as :class:`PendingVectors`, read on a thread until
+            :func:`~explorer.documents.readers.columns.from_frame` needs them.
     """
 
     name: str
@@ -105,7 +108,7 @@ class Frame:
     vector_column: str | None
     metadata: dict = field(default_factory=dict)
     notes: tuple[str, ...] = ()
-    vectors: NDArray[np.float32] | None = None
+    vectors: NDArray[np.float32] | PendingVectors | None = None
 
     @property
     def columns(self) -> list[str]:
@@ -119,6 +122,8 @@ class Frame:
         """The frame with its vector column left out (embedding again replaces them)."""
         if self.vector_column is None:
             return self
+        if isinstance(self.vectors, PendingVectors):
+            self.vectors.cancel()
         data = self.data.drop(columns=[self.vector_column], errors="ignore")
         return replace(self, data=data, vector_column=None, vectors=None)
 
@@ -307,7 +312,7 @@ def make_frame(
     data: pd.DataFrame,
     metadata: dict,
     list_columns: Sequence[str],
-    matrices: Mapping[str, NDArray[np.float32]] | None = None,
+    matrices: Mapping[str, NDArray[np.float32] | PendingVectors] | None = None,
 ) -> Frame:
     """A :class:`Frame` of ``data``: its text guessed, its vector column chosen among
     ``list_columns`` (those read into ``matrices`` are not in ``data``)."""

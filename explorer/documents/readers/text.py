@@ -376,3 +376,11 @@ def cut_note(count: int) -> str:
         f"{DOC_MAX_CHARS:,} characters and {'was' if count == 1 else 'were'} cut to "
         f"{DOC_MAX_CHARS:,} (the model reads the first {MAX_PHRASE_CHARS:,})."
     )
+
+
+def damaged_parquet(label: str, error: Exception) -> str:
+    """The message for a parquet that arrow could not read."""
+    return (
+        f"{label} cannot be read as Parquet ({error}); it may be cut short or damaged. "
+        "Save it again and upload it."
+    )
