@@ -218,6 +218,10 @@ CORPUS_HOVER_TEXT_MAX = 20_000
 #: them as one image (CORPUS_RASTER_PX pixels wide by high) and a seeded sample of this
 #: many as points (a million WebGL points took a minute to draw in software GL).
 CORPUS_POINTS_MAX = 100_000
+#: Above CORPUS_POINTS_MAX, how many points (a fixed random sample) are drawn over the image
+#: to hover, click and select: the million-row map took 3.7 s to paint in the browser with
+#: 100,000 of them and 2.2 s with 50,000 (headless Chromium, software GL).
+CORPUS_SAMPLE_POINTS = 50_000
 CORPUS_RASTER_PX = (800, 600)
 CORPUS_SAMPLE_SEED = 0
 #: Neighbours (in the model's full space) listed and joined by lines for a clicked point.

@@ -24,6 +24,7 @@ from explorer.config import (
     CORPUS_HOVER_TEXT_MAX,
     CORPUS_LABELS_MAX,
     CORPUS_POINTS_MAX,
+    CORPUS_SAMPLE_POINTS,
     CORPUS_WEBGL_MIN,
     LABEL_CHARS,
 )
@@ -120,7 +121,9 @@ def drawing_notes(count: int) -> list[str]:
             f"carries no text. {ROW_ONLY_NOTE}"
         )
     if count > CORPUS_POINTS_MAX:
-        notes.append(RASTER_NOTE.format(limit=CORPUS_POINTS_MAX, count=count))
+        notes.append(
+            RASTER_NOTE.format(limit=CORPUS_POINTS_MAX, count=count, sample=CORPUS_SAMPLE_POINTS)
+        )
     return notes
 
 

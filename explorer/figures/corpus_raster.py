@@ -5,7 +5,7 @@ tens of seconds in software GL and 19 MB on the wire. Above
 ``CORPUS_POINTS_MAX`` the map draws every point into a raster
 (:func:`raster_image`: counted per pixel with numpy, coloured like the
 points, each pixel's shade by how many fall in it, sent as one PNG in the
-layout's ``images``), and draws a seeded sample of ``CORPUS_POINTS_MAX`` of
+layout's ``images``), and draws a seeded sample of ``CORPUS_SAMPLE_POINTS`` of
 them as points on top, for hover, click and box selection (:func:`drawn_rows`).
 Search hits, a clicked row and its neighbours, clusters and selections are
 drawn over it from all rows, as on a smaller map.
@@ -20,29 +20,39 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from explorer.config import CORPUS_POINTS_MAX, CORPUS_RASTER_PX, CORPUS_SAMPLE_SEED
+from explorer.config import (
+    CORPUS_POINTS_MAX,
+    CORPUS_RASTER_PX,
+    CORPUS_SAMPLE_POINTS,
+    CORPUS_SAMPLE_SEED,
+)
 
 #: What the map says when it is drawn as an image with a sample of points.
 RASTER_NOTE = (
     "Above {limit:,} points the map is an image of all {count:,} (darker: more "
-    "documents), with {limit:,} of them (a fixed random sample) drawn as points to hover, "
+    "documents), with {sample:,} of them (a fixed random sample) drawn as points to hover, "
     "click and select; the row box opens any row."
 )
 
 
-def drawn_rows(count: int, *, limit: int = CORPUS_POINTS_MAX) -> NDArray[np.bool_]:
+def drawn_rows(
+    count: int, *, limit: int = CORPUS_POINTS_MAX, sample: int = CORPUS_SAMPLE_POINTS
+) -> NDArray[np.bool_]:
     """Which of ``count`` rows are drawn as points: all up to ``limit``, else a seeded
-    sample of ``limit`` (the same rows on every rerun).
+    sample of ``sample`` (the same rows on every rerun).
 
     Example:
-        >>> drawn_rows(3).tolist(), int(drawn_rows(10, limit=4).sum())
-        ([True, True, True], 4)
+        >>> drawn_rows(3).tolist(), int(drawn_rows(10, limit=4, sample=3).sum())
+        ([True, True, True], 3)
     """
     drawn = np.zeros(count, dtype=bool)
     if count <= limit:
         drawn[:] = True
         return drawn
-    drawn[np.random.default_rng(CORPUS_SAMPLE_SEED).choice(count, size=limit, replace=False)] = True
+    chosen = np.random.default_rng(CORPUS_SAMPLE_SEED).choice(
+        count, size=min(sample, count), replace=False
+    )
+    drawn[chosen] = True
     return drawn
 
 

@@ -15,6 +15,7 @@ from explorer.config import (
     CORPUS_HOVER_TEXT_MAX,
     CORPUS_LABELS_MAX,
     CORPUS_POINTS_MAX,
+    CORPUS_SAMPLE_POINTS,
     CORPUS_WEBGL_MIN,
     DATA_DIR,
 )
@@ -139,7 +140,7 @@ def test_a_million_points_are_one_image_and_a_sample_in_a_page_under_forty_megab
     points = spec["data"][0]
     assert "hovertext" not in points
     rows = _decoded(points["customdata"])
-    assert len(rows) == CORPUS_POINTS_MAX == len(set(rows.tolist()))  # a sample, each once
+    assert len(rows) == CORPUS_SAMPLE_POINTS == len(set(rows.tolist()))  # a sample, each once
     assert rows.min() >= 1 and rows.max() <= n
     again = corpus_figure(coords, ["t"] * n, title="t", color=color).data[0].customdata
     assert again.tolist() == rows.tolist()  # the same sample on every rerun
@@ -162,7 +163,7 @@ def test_the_image_colours_each_pixel_by_its_most_common_group() -> None:
     assert pixels[0, 1, :3].tolist() == [0, 0, 255]  # top right: 2 blue
     assert pixels[1, 0, 3] == 255 > pixels[0, 1, 3] > 0  # more points, darker
     assert pixels[0, 0, 3] == 0  # nothing there: transparent
-    assert drawn_rows(10, limit=4).tolist() == drawn_rows(10, limit=4).tolist()
+    assert drawn_rows(10, limit=4, sample=3).tolist() == drawn_rows(10, limit=4, sample=3).tolist()
 
 
 def test_labels_switch_off_exactly_above_the_limit() -> None:
