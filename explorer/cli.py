@@ -256,8 +256,9 @@ def _scale_options(command: argparse.ArgumentParser, what: str) -> None:
         "--vector-dtype",
         choices=list(VECTOR_DTYPES),
         default="float32",
-        help="how vectors are stored: float16 halves the file (the app reads them back as "
-        "float32; cosine distances move by about 0.001) (default: float32)",
+        help="how vectors are stored: float16 halves the file, each row's vector as its "
+        "float16 bytes (the app reads them back as float32, fast; cosine distances move by "
+        "about 0.001; in pandas: numpy.frombuffer(cell, '<f2')) (default: float32)",
     )
     engine = f"local: this process; ray: {what} on a Ray cluster (default: local)"
     command.add_argument("--engine", choices=["local", "ray"], default="local", help=engine)
