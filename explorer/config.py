@@ -214,6 +214,9 @@ CORPUS_HOVER_CHARS = 160
 #: above it, none (hover shows the row and the colour value, a click the text): at
 #: 100,000 points the text was 8 MB of the page's 9.6 MB and most of a redraw.
 CORPUS_HOVER_TEXT_MAX = 20_000
+#: Up to this many points the corpus map's WebGL canvas has two pixels per screen pixel
+#: (Plotly's default, sharp on high-DPI screens); above it one, a quarter of the pixels.
+CORPUS_SHARP_POINTS_MAX = 20_000
 #: Up to this many points the corpus map draws every point with WebGL; above it, all of
 #: them as one image (CORPUS_RASTER_PX pixels wide by high) and a seeded sample of this
 #: many as points (a million WebGL points took a minute to draw in software GL).

@@ -10,6 +10,7 @@ from explorer.config import (
     CORPUS_NEIGHBORS,
     CORPUS_SEARCH_HITS,
     CORPUS_SEARCH_MAX_HITS,
+    CORPUS_SHARP_POINTS_MAX,
     CORPUS_TSNE_MAX,
     MAX_PHRASE_CHARS,
 )
@@ -209,7 +210,7 @@ with map_slot:
         key=ui.CHART_KEY,
         on_select=ui.select_from_chart,
         selection_mode=("points", "box", "lasso"),
-        config=chart_config(file_stem="corpus-map"),
+        config=chart_config(file_stem="corpus-map", sharp_gl=n <= CORPUS_SHARP_POINTS_MAX),
     )
     notes = [*drawing_notes(n), color_note, view.map_caption(corpus, shown, dim)]
     for note in filter(None, [*notes, ui.names_note(figure, clusters)]):

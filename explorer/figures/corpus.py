@@ -307,7 +307,10 @@ def corpus_figure(
         margin={"t": MARGIN_TOP, "b": MARGIN_BOTTOM},
         annotations=layout.annotations,
         legend={"itemsizing": "constant"},
+        # What Streamlit's chart sets for a points/box/lasso selection: given here, its
+        # chart mounts without a second render, which redrew 100,000 points again.
         dragmode="pan",
+        clickmode="event+select",
         uirevision="corpus-map",
     )
     if n:

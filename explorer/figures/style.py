@@ -46,9 +46,13 @@ LINE_COLOR = "rgba(80, 80, 80, 0.75)"
 AXIS_STYLE = {"showgrid": True, "gridcolor": "#eee", "zeroline": False}
 
 
-def chart_config(*, file_stem: str = "embedding-map", zoom: bool = True) -> dict:
+def chart_config(
+    *, file_stem: str = "embedding-map", zoom: bool = True, sharp_gl: bool = True
+) -> dict:
     """Plotly config for every chart: no logo, the camera saves ``<file_stem>.png`` at 2x,
-    and (``zoom``) the mouse wheel zooms.
+    and (``zoom``) the mouse wheel zooms. ``sharp_gl=False`` draws WebGL points at one
+    canvas pixel per screen pixel, not Plotly's two: a quarter of the pixels to draw and
+    composite (a 100,000-point map redrew in 0.58 s instead of 0.97 s in software GL).
 
     Pass it to ``st.plotly_chart(fig, config=...)`` or
     :func:`explorer.figures.export.figure_html`.
@@ -58,6 +62,8 @@ def chart_config(*, file_stem: str = "embedding-map", zoom: bool = True) -> dict
         'map'
         >>> chart_config(zoom=False).get("scrollZoom", False)
         False
+        >>> chart_config(sharp_gl=False)["plotGlPixelRatio"], "plotGlPixelRatio" in chart_config()
+        (1, False)
     """
     config: dict = {
         "displaylogo": False,
@@ -65,6 +71,8 @@ def chart_config(*, file_stem: str = "embedding-map", zoom: bool = True) -> dict
     }
     if zoom:
         config["scrollZoom"] = True
+    if not sharp_gl:
+        config["plotGlPixelRatio"] = 1
     return config
 
 
@@ -78,6 +86,31 @@ TITLE_BLOCK = 60
 TITLE_LINE = 21
 SUBTITLE_LINE = 14.5
 TITLE_GAP = 8
+
+
+def with_data_revision(fig: go.Figure) -> go.Figure:
+    """``fig`` with ``layout.datarevision`` set to a digest of what it draws, in place.
+
+    Without it Plotly.react takes data arrays as immutable: an array of another identity
+    is new data. Streamlit's chart hands Plotly the same figure twice per rerun (the
+    second time after its theme pass, every array decoded again), so a 100,000-point map
+    was computed and painted twice. With a revision that changes only when the data
+    does, the second pass, and a rerun that re-sends an unchanged map, cost little.
+
+    Example:
+        >>> a = with_data_revision(go.Figure(go.Scattergl(x=[1, 2], y=[3, 4])))
+        >>> b = with_data_revision(go.Figure(go.Scattergl(x=[1, 2], y=[3, 5])))
+        >>> len(a.layout.datarevision), a.layout.datarevision != b.layout.datarevision
+        (16, True)
+    """
+    import hashlib
+
+    import plotly.io as pio
+
+    fig.layout.datarevision = None
+    drawn = pio.to_json(fig, validate=False)  # arrays as base64: 0.03 s at 100,000 points
+    fig.layout.datarevision = hashlib.sha256(drawn.encode()).hexdigest()[:16]
+    return fig
 
 
 def fit_heading(

@@ -31,7 +31,7 @@ from explorer.documents.writers import CSV_MIME, parquet_bytes
 from explorer.figures.clusters import NAMES_TRACE, hidden_note, shown_names
 from explorer.figures.corpus import coloring, corpus_figure
 from explorer.figures.corpus_layers import corpus_figure_3d, density_trace, rows_trace
-from explorer.figures.style import clicked_index
+from explorer.figures.style import clicked_index, with_data_revision
 from explorer.links import Param
 from explorer.phrases import markdown_escape as say
 from explorer.space.projection import Projection
@@ -284,7 +284,7 @@ def map_figure(
         coords, corpus.texts, color=color, kept=filtered, clusters=clusters, layers=layers,
         **marks_2d,
     )  # fmt: skip
-    return figure, note
+    return with_data_revision(figure), note
 
 
 def names_note(figure: Any, clusters: Clusters | None) -> str | None:

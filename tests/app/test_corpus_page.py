@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import threading
 import time
 
@@ -477,3 +478,28 @@ def test_a_big_file_of_vectors_is_released_once_read_and_its_map_stays(app, monk
     ) in [c.value for c in app.caption]
     app.selectbox(key="corpus_color").set_value("n").run()  # a rerun keeps the corpus
     assert "20 documents" in charts(app)[0]["layout"]["title"]["text"]
+
+
+def test_a_big_map_draws_one_gl_pixel_per_screen_pixel_and_mounts_once(monkeypatch) -> None:
+    """Issue 13 §4: above CORPUS_SHARP_POINTS_MAX the chart's WebGL canvas has a quarter
+    of the pixels; the layout carries what Streamlit's chart would set (no second mount
+    render) and a data revision that changes only with what is drawn."""
+    import explorer.config
+
+    small = settle(AppTest.from_file(PAGE, default_timeout=240).run())
+    (chart,) = small.get("plotly_chart")
+    assert "plotGlPixelRatio" not in json.loads(chart.proto.config)  # 336 points: sharp
+    monkeypatch.setattr(explorer.config, "CORPUS_SHARP_POINTS_MAX", 300)
+    at = settle(AppTest.from_file(PAGE, default_timeout=240).run())
+    (chart,) = at.get("plotly_chart")
+    assert json.loads(chart.proto.config)["plotGlPixelRatio"] == 1
+    layout = json.loads(chart.proto.spec)["layout"]
+    assert (layout["clickmode"], layout["dragmode"], layout["hovermode"]) == (
+        "event+select", "pan", "closest",
+    )  # fmt: skip
+    revision = layout["datarevision"]
+    at.selectbox(key="corpus_color").set_value(corpus_view.NO_COLOR).run()
+    recoloured = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["datarevision"]
+    assert recoloured != revision
+    at.selectbox(key="corpus_color").set_value("topic").run()
+    assert json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["datarevision"] == revision
