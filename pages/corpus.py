@@ -166,7 +166,7 @@ selected = int(row) - 1 if row else None
 neighbours = (
     view.nearest_rows(index.vectors, selected, normalized=True, mask=filtered) if row else []
 )
-rows_selected = ui.selection_rows(n)
+rows_selected = ui.selection_rows(n, coords=shown.coords if view_choice != "3d" else None)
 clusters = (
     ui.clusters_shown(index.vectors, corpus, kept, key=key, coords=shown.coords)
     if show_clusters

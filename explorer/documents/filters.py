@@ -287,6 +287,81 @@ def selected_rows(event: Mapping[str, Any] | None, count: int) -> list[int] | No
     return sorted(rows)
 
 
+def _finite_floats(values: Any) -> list[float] | None:
+    """``values`` as finite floats, or ``None`` when any is not one."""
+    if not isinstance(values, (list, tuple)) or not values:
+        return None
+    out = []
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None
+        if not math.isfinite(value):
+            return None
+        out.append(float(value))
+    return out
+
+
+def selection_shapes(event: Mapping[str, Any] | None) -> list[tuple[list[float], list[float]]]:
+    """The boxes and lassos of a selection event, each as its outline's ``(xs, ys)``
+    in the map's coordinates (a box as its 4 corners); malformed shapes are left out.
+
+    Example:
+        >>> selection_shapes({"selection": {"box": [{"x": [0, 2], "y": [1, 3]}],
+        ...                                 "lasso": [{"x": [0, 1, 0], "y": [0, 0, 1]}]}})
+        [([0.0, 2.0, 2.0, 0.0], [1.0, 1.0, 3.0, 3.0]), ([0.0, 1.0, 0.0], [0.0, 0.0, 1.0])]
+    """
+    selection = (event or {}).get("selection") or {}
+    shapes = []
+    for box in selection.get("box") or []:
+        xs, ys = _finite_floats((box or {}).get("x")), _finite_floats((box or {}).get("y"))
+        if xs and ys and len(xs) == len(ys) == 2:
+            (x0, x1), (y0, y1) = sorted(xs), sorted(ys)
+            shapes.append(([x0, x1, x1, x0], [y0, y0, y1, y1]))
+    for lasso in selection.get("lasso") or []:
+        xs, ys = _finite_floats((lasso or {}).get("x")), _finite_floats((lasso or {}).get("y"))
+        if xs and ys and len(xs) == len(ys) >= 3:
+            shapes.append((xs, ys))
+    return shapes
+
+
+def rows_in_shapes(
+    coords: NDArray, shapes: Sequence[tuple[Sequence[float], Sequence[float]]]
+) -> list[int]:
+    """The rows (0-based, sorted) whose ``(x, y)`` lies inside any of ``shapes``, outlines
+    as :func:`selection_shapes` gives them (even-odd rule, edges by numpy over all rows).
+
+    Example:
+        >>> coords = np.array([[0.5, 0.5], [2.0, 2.0], [0.2, 0.9]])
+        >>> rows_in_shapes(coords, [([0, 1, 1, 0], [0, 0, 1, 1])])
+        [0, 2]
+        >>> rows_in_shapes(np.array([[0.6, 0.3], [0.3, 0.6]]), [([0, 1, 1], [0, 0, 1])])
+        [0]
+    """
+    points = np.asarray(coords, dtype=np.float64)[:, :2]
+    x, y = points[:, 0], points[:, 1]
+    inside = np.zeros(len(points), dtype=bool)
+    for xs, ys in shapes:
+        poly_x, poly_y = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+        box = (x >= poly_x.min()) & (x <= poly_x.max()) & (y >= poly_y.min()) & (y <= poly_y.max())
+        near = np.flatnonzero(box & ~inside)
+        if not len(near):
+            continue
+        px, py, odd = x[near], y[near], np.zeros(len(near), dtype=bool)
+        for (x0, y0), (x1, y1) in zip(
+            zip(poly_x, poly_y, strict=True),
+            zip(np.roll(poly_x, -1), np.roll(poly_y, -1), strict=True),
+            strict=True,
+        ):
+            if y0 == y1:
+                continue
+            crosses = (y0 > py) != (y1 > py)
+            at = x0 + (py - y0) * (x1 - x0) / (y1 - y0)
+            odd ^= crosses & (px < at)
+        on_box = len(poly_x) == 4 and np.unique(poly_x).size == 2 and np.unique(poly_y).size == 2
+        inside[near[np.ones(len(near), dtype=bool) if on_box else odd]] = True
+    return np.flatnonzero(inside).tolist()
+
+
 def link_rows(rows: Sequence[int]) -> tuple[list[int], str | None]:
     """A selection (0-based rows) as a link carries it: 1-based, at most
     ``CORPUS_LINK_ROWS``, with a note when cut.

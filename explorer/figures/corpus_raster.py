@@ -30,8 +30,8 @@ from explorer.config import (
 #: What the map says when it is drawn as an image with a sample of points.
 RASTER_NOTE = (
     "Above {limit:,} points the map is an image of all {count:,} (darker: more "
-    "documents), with {sample:,} of them (a fixed random sample) drawn as points to hover, "
-    "click and select; the row box opens any row."
+    "documents), with {sample:,} of them (a fixed random sample) drawn as points to hover "
+    "and click; a box or lasso selects every document inside it; the row box opens any row."
 )
 
 

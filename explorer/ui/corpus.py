@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from explorer.config import (
     CORPUS_MAX_PREPARED_ROWS,
+    CORPUS_POINTS_MAX,
     CORPUS_SEARCH_MAX_HITS,
     CORPUS_TABLE_ROWS,
     MAX_PHRASE_CHARS,
@@ -50,6 +51,9 @@ SELECTION_LINK_KEY = "corpus_selection_link"
 FILTER_LINK_KEY = "corpus_filter_link"
 _FILTER_DRAWN_KEY = "_corpus_filter_drawn"
 _SELECTION_DRAWN_KEY = "_corpus_selection_drawn"
+#: Session key: the boxes and lassos of the last selection, until the page resolves them
+#: against every row (above CORPUS_POINTS_MAX the map draws only a sample as points).
+_SHAPES_KEY = "_corpus_selection_shapes"
 CLUSTER_TABLE_KEY = "corpus_clusters_table"
 _CLUSTERS_KEY = "_corpus_clusters_shown"  # the clusters on the map shown, by job and map
 
@@ -92,8 +96,10 @@ def select_from_chart() -> None:
     event = st.session_state.get(CHART_KEY)
     count = CORPUS_MAX_PREPARED_ROWS + 1
     rows = fl.selected_rows(event, count)
+    st.session_state.pop(_SHAPES_KEY, None)
     if rows is not None:
         st.session_state[SELECTION_KEY] = rows
+        st.session_state[_SHAPES_KEY] = fl.selection_shapes(event)
         return
     row = clicked_index(event, count)
     if row:  # the map's customdata is the 1-based row number
@@ -102,8 +108,15 @@ def select_from_chart() -> None:
         st.session_state[SELECTION_KEY] = []
 
 
-def selection_rows(count: int) -> list[int]:
-    """The selected rows (0-based) of a corpus of ``count``: the map's, or a link's."""
+def selection_rows(count: int, *, coords: NDArray | None = None) -> list[int]:
+    """The selected rows (0-based) of a corpus of ``count``: the map's, or a link's.
+
+    Above ``CORPUS_POINTS_MAX`` points the map's points are a sample: a new box or lasso
+    then selects every row of ``coords`` (the 2-D map drawn) inside it.
+    """
+    shapes = st.session_state.pop(_SHAPES_KEY, None)
+    if shapes and coords is not None and count > CORPUS_POINTS_MAX:
+        st.session_state[SELECTION_KEY] = fl.rows_in_shapes(coords, shapes)
     rows = [r for r in st.session_state.get(SELECTION_KEY, []) if r < count]
     linked = st.session_state.get(SELECTION_LINK_KEY)
     if linked is not None and list(linked) != st.session_state.get(_SELECTION_DRAWN_KEY):

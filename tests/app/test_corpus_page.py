@@ -503,3 +503,32 @@ def test_a_big_map_draws_one_gl_pixel_per_screen_pixel_and_mounts_once(monkeypat
     assert recoloured != revision
     at.selectbox(key="corpus_color").set_value("topic").run()
     assert json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["datarevision"] == revision
+
+
+def test_above_the_points_limit_a_box_selects_every_row_inside_it(monkeypatch) -> None:
+    """Issue 13 §5: above CORPUS_POINTS_MAX the map's points are a sample, so a box or
+    lasso is resolved against every row of the map, not only the points drawn."""
+    from explorer.ui import corpus as ui
+
+    at = settle(AppTest.from_file(PAGE, default_timeout=240).run())
+    (chart,) = charts(at)
+    xs = [x for t in corpus_traces(at) for x in decode(t["x"])]
+    ys = [y for t in corpus_traces(at) for y in decode(t["y"])]
+    x0, x1 = min(xs), (min(xs) + max(xs)) / 2  # the left half of the map
+    y0, y1 = min(ys) - 1, max(ys) + 1
+    left = sum(x <= x1 for x in xs)
+    box = [([x0, x1, x1, x0], [y0, y0, y1, y1])]
+    monkeypatch.setattr(ui, "CORPUS_POINTS_MAX", 10_000)  # 336 points: all drawn, none resolved
+    at.session_state["_corpus_selection"] = [0, 1]
+    at.session_state["_corpus_selection_shapes"] = box
+    at.run()
+    assert any(h.value == "2 selected documents" for h in at.subheader)
+    monkeypatch.setattr(ui, "CORPUS_POINTS_MAX", 100)  # as if only a sample were drawn
+    at.session_state["_corpus_selection_shapes"] = box
+    at.run()
+    assert not at.exception and not at.error
+    assert 0 < left < 336
+    assert any(h.value == f"{left} selected documents" for h in at.subheader)
+    assert "_corpus_selection_shapes" not in at.session_state  # resolved once
+    at.run()
+    assert any(h.value == f"{left} selected documents" for h in at.subheader)

@@ -221,3 +221,47 @@ def test_a_3d_projection_is_seeded() -> None:
     assert np.allclose(first.coords[:, :2], compute_projection(vectors).coords)
     with pytest.raises(ValueError, match="n_components must be 2 or 3, got 4"):
         compute_projection(vectors, n_components=4)
+
+
+def test_selection_shapes_take_boxes_and_lassos_and_leave_out_malformed_ones() -> None:
+    from explorer.documents.filters import selection_shapes
+
+    event = {
+        "selection": {
+            "box": [{"x": [3, 1], "y": [0, 2]}, {"x": [0, float("nan")], "y": [0, 1]}, {"x": [1]}],
+            "lasso": [{"x": [0, 1], "y": [0, 1]}, {"x": [0, "a", 1], "y": [0, 1, 2]},
+                      {"x": [0, 4, 0], "y": [0, 0, 4]}],
+        }
+    }  # fmt: skip
+    assert selection_shapes(event) == [
+        ([1.0, 3.0, 3.0, 1.0], [0.0, 0.0, 2.0, 2.0]),
+        ([0.0, 4.0, 0.0], [0.0, 0.0, 4.0]),
+    ]
+    assert selection_shapes(None) == [] == selection_shapes({"selection": {"points": []}})
+
+
+def test_rows_in_shapes_match_a_point_by_point_check_for_boxes_and_lassos() -> None:
+    from explorer.documents.filters import rows_in_shapes
+
+    rng = np.random.default_rng(7)
+    coords = rng.uniform(-1, 1, size=(20_000, 2))
+    star_x = [np.cos(a) * (0.9 if k % 2 else 0.35) for k, a in enumerate(np.linspace(0, 6.2, 10))]
+    star_y = [np.sin(a) * (0.9 if k % 2 else 0.35) for k, a in enumerate(np.linspace(0, 6.2, 10))]
+
+    def inside(x: float, y: float, xs, ys) -> bool:  # the even-odd rule, one point at a time
+        odd = False
+        for i in range(len(xs)):
+            x0, y0, x1, y1 = xs[i], ys[i], xs[(i + 1) % len(xs)], ys[(i + 1) % len(xs)]
+            if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
+                odd = not odd
+        return odd
+
+    expected = [i for i, (x, y) in enumerate(coords) if inside(x, y, star_x, star_y)]
+    assert rows_in_shapes(coords, [(star_x, star_y)]) == expected
+    assert 1_000 < len(expected) < 10_000  # a concave star: neither nothing nor its box
+    box = ([-0.5, 0.2, 0.2, -0.5], [-0.1, -0.1, 0.4, 0.4])
+    x, y = coords[:, 0], coords[:, 1]
+    in_box = np.flatnonzero((x >= -0.5) & (x <= 0.2) & (y >= -0.1) & (y <= 0.4)).tolist()
+    assert rows_in_shapes(coords, [box]) == in_box
+    both = rows_in_shapes(coords, [box, (star_x, star_y)])
+    assert both == sorted(set(in_box) | set(expected))
