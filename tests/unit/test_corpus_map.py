@@ -322,3 +322,15 @@ def test_labels_numbers_and_distances_never_overlap_and_the_star_is_last() -> No
     (documents,) = [t for t in fig.data if t.name == DOCUMENTS_TRACE]
     assert 10 < sum(bool(t) for t in documents.texttemplate) < n
     assert_apart(boxes, area.width, area.height)
+
+
+def test_above_the_points_limit_a_selection_rings_only_the_sampled_rows() -> None:
+    from explorer.figures.corpus_layers import rows_trace
+
+    n = CORPUS_POINTS_MAX + 1
+    coords = np.random.default_rng(2).normal(size=(n, 2))
+    everything = rows_trace(coords, ["t"] * n, range(n), name="selected", color="#e377c2")
+    drawn = np.flatnonzero(drawn_rows(n)) + 1
+    assert everything.customdata.tolist() == drawn.tolist()  # 50,000 rings, not 100,001
+    small = rows_trace(coords[:10], ["t"] * 10, [3, 7], name="selected", color="#e377c2")
+    assert small.customdata.tolist() == [4, 8]
