@@ -238,17 +238,22 @@ def read_parquet(data: bytes, name: str, max_rows: int | None | RowCap) -> Parqu
 def _check_parquet_size(metadata: Any, label: str, stored: int) -> None:
     """Refuse a parquet whose metadata declares more than ``PARQUET_MAX_UNCOMPRESSED_BYTES``
     beyond its own size ``stored``."""
-    size = sum(
-        metadata.row_group(g).column(c).total_uncompressed_size
-        for g in range(metadata.num_row_groups)
-        for c in range(metadata.num_columns)
-    )
+    size = sum(declared for declared, _ in _group_sizes(metadata))
     if size > PARQUET_MAX_UNCOMPRESSED_BYTES + stored:
         raise ValueError(
             f"{label} unpacks to {size_text(size)}; the limit is "
             f"{size_text(PARQUET_MAX_UNCOMPRESSED_BYTES + stored)}. Upload fewer rows or "
             f"columns (e.g. its first {CORPUS_MAX_ROWS:,} rows)."
         )
+
+
+def _group_sizes(metadata: Any) -> list[tuple[int, int]]:
+    """Each row group's uncompressed size as its metadata declares it, and its rows."""
+    groups = [metadata.row_group(g) for g in range(metadata.num_row_groups)]
+    return [
+        (sum(g.column(c).total_uncompressed_size for c in range(g.num_columns)), g.num_rows)
+        for g in groups
+    ]
 
 
 def batch_rows(metadata: Any) -> int:
@@ -263,11 +268,7 @@ def batch_rows(metadata: Any) -> int:
         >>> batch_rows(pq.ParquetFile(io.BytesIO(out.getvalue())).metadata)
         65536
     """
-    densest = 0.0
-    for g in range(metadata.num_row_groups):
-        group = metadata.row_group(g)
-        size = sum(group.column(c).total_uncompressed_size for c in range(group.num_columns))
-        densest = max(densest, size / max(group.num_rows, 1))
+    densest = max((size / max(count, 1) for size, count in _group_sizes(metadata)), default=0.0)
     rows = int(PARQUET_BATCH_BYTES // densest) if densest else PARQUET_BATCH_MAX_ROWS
     return min(max(rows, PARQUET_BATCH_ROWS), PARQUET_BATCH_MAX_ROWS)
 
