@@ -42,8 +42,19 @@ def test_batches_hold_about_the_byte_budget_by_the_densest_row_group() -> None:
         )
         / 3_000
     )
-    assert rows == int(PARQUET_BATCH_BYTES // per_row)  # about 43,000 rows of 384 float32
+    assert rows == int(PARQUET_BATCH_BYTES // per_row)  # about 10,900 rows of 384 float32
     assert PARQUET_BATCH_ROWS < rows < PARQUET_BATCH_MAX_ROWS
+    # Columns read apart (float16 bytes on their own thread) leave the rest's batch alone.
+    both = parquet_of(
+        pa.table({
+            "text": [f"doc {i}" for i in range(3_000)],
+            "embedding": pa.FixedSizeListArray.from_arrays(vectors.reshape(-1), 384),
+        }),
+        compression="none",
+    )  # fmt: skip
+    assert batch_rows(metadata(both), only={0}) == PARQUET_BATCH_MAX_ROWS
+    assert batch_rows(metadata(both), only={1}) == rows  # the vectors alone, as above
+    assert batch_rows(metadata(both)) < rows  # both columns: a little more per row
     # One row group of long texts among short ones: its rows set the batch.
     long = "x" * 200_000
     mixed = parquet_of(

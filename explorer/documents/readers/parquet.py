@@ -10,7 +10,7 @@ million rows cost the matrix and little else.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -231,6 +231,7 @@ def read_parquet(data: bytes, name: str, max_rows: int | None | RowCap) -> Parqu
         else:
             columns[column_name] = column.to_pandas()
     del table
+    pa.default_memory_pool().release_unused()  # the decoded batches' memory, back to the OS
     frame = pd.DataFrame(columns, index=pd.RangeIndex(rows))
     return ParquetRead(frame, metadata, list_columns, notes, found)
 
@@ -247,19 +248,24 @@ def _check_parquet_size(metadata: Any, label: str, stored: int) -> None:
         )
 
 
-def _group_sizes(metadata: Any) -> list[tuple[int, int]]:
-    """Each row group's uncompressed size as its metadata declares it, and its rows."""
+def _group_sizes(metadata: Any, *, only: Collection[int] | None = None) -> list[tuple[int, int]]:
+    """Each row group's uncompressed size as its metadata declares it (of the columns at
+    positions ``only``; ``None``: all), and its rows."""
     groups = [metadata.row_group(g) for g in range(metadata.num_row_groups)]
     return [
-        (sum(g.column(c).total_uncompressed_size for c in range(g.num_columns)), g.num_rows)
+        (
+            sum(g.column(c).total_uncompressed_size for c in range(g.num_columns)
+                if only is None or c in only),
+            g.num_rows,
+        )
         for g in groups
-    ]
+    ]  # fmt: skip
 
 
-def batch_rows(metadata: Any) -> int:
+def batch_rows(metadata: Any, *, only: Collection[int] | None = None) -> int:
     """Rows to decode at once: as many as unpack to ``PARQUET_BATCH_BYTES`` in the densest
-    row group (by the sizes its metadata declares), within ``PARQUET_BATCH_ROWS`` and
-    ``PARQUET_BATCH_MAX_ROWS``.
+    row group (by the sizes its metadata declares, of the columns at positions ``only``),
+    within ``PARQUET_BATCH_ROWS`` and ``PARQUET_BATCH_MAX_ROWS``.
 
     Example:
         >>> import io, pyarrow as pa, pyarrow.parquet as pq
@@ -268,7 +274,8 @@ def batch_rows(metadata: Any) -> int:
         >>> batch_rows(pq.ParquetFile(io.BytesIO(out.getvalue())).metadata)
         65536
     """
-    densest = max((size / max(count, 1) for size, count in _group_sizes(metadata)), default=0.0)
+    sizes = _group_sizes(metadata, only=only)
+    densest = max((size / max(count, 1) for size, count in sizes), default=0.0)
     rows = int(PARQUET_BATCH_BYTES // densest) if densest else PARQUET_BATCH_MAX_ROWS
     return min(max(rows, PARQUET_BATCH_ROWS), PARQUET_BATCH_MAX_ROWS)
 
@@ -356,13 +363,13 @@ def _read_batches(
     half = {at for at in fast if schema.field(at).type.value_type == pa.float16()} | set(raw)
     fast |= set(raw)
     matrices: dict[int, NDArray[np.float32] | PendingVectors] = {}
-    batch = batch_rows(parquet.metadata)
-    if len(set(schema.names)) == len(schema) > len(raw):  # float16 bytes read beside the rest
-        for at, width in raw.items():
-            matrices[at] = PendingVectors(
-                data, column=schema.field(at).name, rows=wanted, width=width, batch=batch,
-                label=label,
-            )  # fmt: skip
+    beside = set(raw) if len(set(schema.names)) == len(schema) > len(raw) else set()
+    for at in beside:  # float16 bytes read on a thread beside the rest, 50 MB at a time
+        matrices[at] = PendingVectors(
+            data, column=schema.field(at).name, rows=wanted, width=raw[at], label=label,
+            batch=PARQUET_BATCH_MAX_ROWS,
+        )  # fmt: skip
+    batch = batch_rows(parquet.metadata, only=set(range(len(schema))) - beside)
     batches, rows, cut = [], 0, 0
     kept_fields = [f for at, f in enumerate(schema) if at not in fast]
     read = [at for at in range(len(schema)) if not isinstance(matrices.get(at), PendingVectors)]
