@@ -7,12 +7,15 @@ from pathlib import Path
 import streamlit as st
 
 from explorer.ui.cache import configure_server
+from explorer.ui.map_chart import install_plotly_js
 from explorer.ui.settings import draw_settings
 
 configure_server()
 st.set_page_config(page_title="Embedding Explorer", page_icon="📍", layout="wide")
 
 HERE = Path(__file__).parent
+# The corpus map loads Plotly from Streamlit's static serving (explorer/ui/map_chart.py).
+install_plotly_js(HERE / "static")
 #: (page file, title, icon); the first is the default page.
 PAGES = [
     ("pages/playground.py", "Playground", "📍"),

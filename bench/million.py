@@ -47,6 +47,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from bench.harness import (  # noqa: E402
     CORPUS_MAP_STATE_JS,
     BenchError,
+    count_received,
     free_port,
     launch_chromium,
     peak_memory_mib,
@@ -190,12 +191,8 @@ def bench_browser(path: Path, n: int, folder: Path, results: dict) -> None:
 
     say("(3) headless Chromium: upload -> map drawn")
     log = folder / "server.log"
-    received = [0]
     uploaded: list[float] = []
     drawn = f"s => s.n > 0 && s.title.includes('{n:,} documents') && s.title.includes('own map')"
-
-    def count_frames(websocket) -> None:
-        websocket.on("framereceived", lambda f: received.__setitem__(0, received[0] + len(f)))
 
     def on_request(request) -> None:
         if "upload_file" in request.url:
@@ -218,7 +215,7 @@ def bench_browser(path: Path, n: int, folder: Path, results: dict) -> None:
             browser = launch_chromium(playwright)
             try:
                 page = browser.new_page(viewport={"width": 1400, "height": 1100})
-                page.on("websocket", count_frames)
+                received = count_received(page)
                 page.on("requestfinished", on_request)
                 page.goto(f"http://127.0.0.1:{port}/corpus")
                 # A visitor on a warm server: the sample's map drawn, the warm-up done.
@@ -229,7 +226,8 @@ def bench_browser(path: Path, n: int, folder: Path, results: dict) -> None:
                 page.get_by_text("Upload a file").click()
                 uploader = page.locator("input[type=file]")
                 uploader.wait_for(state="attached", timeout=120_000)
-                start, before = time.perf_counter(), received[0]
+                before = received()
+                start = time.perf_counter()
                 uploader.set_input_files(str(path))
                 script = (
                     f"() => {{ const s = ({CORPUS_MAP_STATE_JS})(); return s && ({drawn})(s); }}"
@@ -240,7 +238,7 @@ def bench_browser(path: Path, n: int, folder: Path, results: dict) -> None:
                 end = time.perf_counter()
                 results["upload_to_map_s"] = end - start
                 results["upload_done_to_map_s"] = end - uploaded[-1] if uploaded else math.nan
-                results["payload_mb"] = (received[0] - before) / 1e6
+                results["payload_mb"] = (received() - before) / 1e6
                 results["points_drawn"] = page.evaluate(CORPUS_MAP_STATE_JS)["n"]
                 say(f"    drawn {results['upload_done_to_map_s']:.1f} s after the upload "
                     f"finished ({results['upload_to_map_s']:.1f} s in all), "

@@ -31,6 +31,7 @@ from explorer.ui.cache import get_model, remember
 from explorer.ui.jobs import embedding
 from explorer.ui.jobs import projection as background_projection
 from explorer.ui.links import restore_from_link, share_view, stop_page
+from explorer.ui.map_chart import map_chart
 from explorer.ui.uploads import choose_corpus, corpus_upload
 from explorer.ui.widgets import html_download
 
@@ -135,32 +136,32 @@ k = hits_column.slider(
 )  # fmt: skip
 kept, active_filters = ui.filter_panel(corpus, key[:12])
 
-# --- Projection: PCA at once; UMAP and t-SNE as jobs, with PCA shown meanwhile.
-refusal = view.tsne_refusal(method, n)
-if refusal:
-    msg.warn(refusal, icon="🐢")
-if method == view.FROM_FILE:
-    shown = view.file_map(corpus)
-else:
-    projection = background_projection(vectors, key=key, method="pca" if refusal else method)
-    if projection is None:
-        stop_page(SHARE_NOTE)
-    for note in view.projection_notes(projection, chosen=method):
-        st.info(say(note), icon="ℹ️")
-    shown = view.projected_map(projection)
-
-# --- Search and neighbours within the filter; clusters of the rows it keeps.
-filtered = None if kept.all() else kept
-index = remember(INDEX_KEY, key, lambda: SearchIndex(corpus.texts, vectors, model))
-found = None
-try:
-    search = lambda: get_model(view.MODEL)  # noqa: E731 - loaded only for a search
-    found = view.search_within(index, corpus, query, k=k, model=search, mask=filtered)
-except ValueError as error:
-    st.error(say(str(error)), icon="🚫")
-if problem := view.missing_row(st.session_state.get(ROW_KEY), n):
-    msg.warn(problem, icon="🔗")
-    st.session_state[ROW_KEY] = 0
+# --- Projection: PCA at once; UMAP and t-SNE as jobs, with PCA shown meanwhile. Messages
+# share one container, so the map keeps its place on a rerun (and its chart, map_chart.py).
+with st.container():
+    if refusal := view.tsne_refusal(method, n):
+        msg.warn(refusal, icon="🐢")
+    if method == view.FROM_FILE:
+        shown = view.file_map(corpus)
+    else:
+        projection = background_projection(vectors, key=key, method="pca" if refusal else method)
+        if projection is None:
+            stop_page(SHARE_NOTE)
+        for note in view.projection_notes(projection, chosen=method):
+            st.info(say(note), icon="ℹ️")
+        shown = view.projected_map(projection)
+    # --- Search and neighbours within the filter; clusters of the rows it keeps.
+    filtered = None if kept.all() else kept
+    index = remember(INDEX_KEY, key, lambda: SearchIndex(corpus.texts, vectors, model))
+    found = None
+    try:
+        search = lambda: get_model(view.MODEL)  # noqa: E731 - loaded only for a search
+        found = view.search_within(index, corpus, query, k=k, model=search, mask=filtered)
+    except ValueError as error:
+        st.error(say(str(error)), icon="🚫")
+    if problem := view.missing_row(st.session_state.get(ROW_KEY), n):
+        msg.warn(problem, icon="🔗")
+        st.session_state[ROW_KEY] = 0
 row = st.number_input(ROW_LABEL, 0, n, step=1, key=ROW_KEY, persist_state="session")
 selected = int(row) - 1 if row else None
 neighbours = (
@@ -205,11 +206,10 @@ figure, color_note = remember(
     ),
 )  # fmt: skip
 with map_slot:
-    st.plotly_chart(
+    map_chart(
         figure,
         key=ui.CHART_KEY,
         on_select=ui.select_from_chart,
-        selection_mode=("points", "box", "lasso"),
         config=chart_config(file_stem="corpus-map", sharp_gl=n <= CORPUS_SHARP_POINTS_MAX),
     )
     notes = [*drawing_notes(n), color_note, view.map_caption(corpus, shown, dim)]

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from explorer.ui.map_chart import COMPONENT_NAME as MAP_COMPONENT
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 
@@ -35,8 +37,23 @@ def open_page(
 
 
 def charts(at: AppTest) -> list[dict]:
-    """Every Plotly chart's figure JSON, in page order."""
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    """Every Plotly chart's figure JSON, in page order (the corpus map's chart too)."""
+    return [figure for _, figure, _ in chart_elements(at)]
+
+
+def chart_elements(at: AppTest) -> list[tuple[str, dict, dict]]:
+    """Each chart's element type, figure JSON and Plotly config, in page order:
+    ``st.plotly_chart`` (``plotly_chart``) or the corpus map (``bidi_component``,
+    explorer/ui/map_chart.py, whose data carries both as JSON text).
+    """
+    found = []
+    for node in at._tree:
+        if node.type == "plotly_chart":
+            found.append((node.type, json.loads(node.proto.spec), json.loads(node.proto.config)))
+        elif node.type == "bidi_component" and node.proto.component_name == MAP_COMPONENT:
+            data = json.loads(node.proto.json)
+            found.append((node.type, json.loads(data["spec"]), json.loads(data["config"])))
+    return found
 
 
 def messages(at: AppTest, kind: str) -> list[str]:

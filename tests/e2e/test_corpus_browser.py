@@ -40,6 +40,19 @@ def write_corpus(path, rows: int):
     return path
 
 
+def upload_corpus(page, server_url: str, path, rows: int, *, timeout: int = 120_000) -> dict:
+    """Open the corpus page, upload ``path`` and wait until its ``rows`` points are drawn
+    on the WebGL canvas; the map's state then."""
+    page.goto(f"{server_url}/corpus")
+    page.get_by_text("Upload a file").click()
+    page.locator("input[type=file]").set_input_files(str(path))
+    drawn = f"s && s.n === {rows} && s.canvas"
+    return page.wait_for_function(
+        f"() => {{ const s = ({CORPUS_MAP_STATE_JS})(); return {drawn} ? s : null; }}",
+        timeout=timeout,
+    ).json_value()
+
+
 @pytest.fixture(scope="module")
 def corpus_file(tmp_path_factory):
     """20,000 documents in two clusters."""
@@ -47,14 +60,7 @@ def corpus_file(tmp_path_factory):
 
 
 def test_twenty_thousand_points_draw_and_hover_shows_the_text(page, server_url, corpus_file):
-    page.goto(f"{server_url}/corpus")
-    page.get_by_text("Upload a file").click()
-    page.locator("input[type=file]").set_input_files(str(corpus_file))
-    drawn = f"s && s.n === {ROWS} && s.canvas"
-    state = page.wait_for_function(
-        f"() => {{ const s = ({CORPUS_MAP_STATE_JS})(); return {drawn} ? s : null; }}",
-        timeout=120_000,
-    ).json_value()
+    state = upload_corpus(page, server_url, corpus_file, ROWS)
     assert set(state["types"]) == {"scattergl"}
     assert "20,000 documents" in state["title"]
 
@@ -96,14 +102,25 @@ def test_a_two_gigabyte_file_is_refused_by_the_uploader_with_its_limit(
 
 
 def test_coloured_by_a_column_the_hover_names_the_category(page, server_url, corpus_file):
-    page.goto(f"{server_url}/corpus")
-    page.get_by_text("Upload a file").click()
-    page.locator("input[type=file]").set_input_files(str(corpus_file))
-    page.wait_for_function(
-        f"() => {{ const s = ({CORPUS_MAP_STATE_JS})(); return s && s.n === {ROWS}; }}",
-        timeout=120_000,
-    )
+    upload_corpus(page, server_url, corpus_file, ROWS)
     assert "A · row 1" in hover_row_one_by_group(page)[1]
+
+
+def test_another_colour_redraws_the_same_chart_in_place(page, server_url, corpus_file):
+    """Issue 13 §4: a new figure is drawn into the chart already there (Plotly.react), so
+    its WebGL canvas and context are kept; st.plotly_chart built a new chart each time."""
+    upload_corpus(page, server_url, corpus_file, ROWS)
+    page.evaluate(
+        "() => { const plot = document.querySelector('.js-plotly-plot');"
+        " plot.__probe = plot.querySelector('.gl-container canvas'); }"
+    )
+    point, text = hover_row_one_by_group(page)  # two traces now, one per group
+    assert "A · row 1" in text
+    same = page.evaluate(
+        "() => { const plot = document.querySelector('.js-plotly-plot');"
+        " return !!plot.__probe && plot.__probe === plot.querySelector('.gl-container canvas'); }"
+    )
+    assert same, "the chart was replaced, not redrawn"
 
 
 def hover_row_one_by_group(page) -> tuple[dict, str]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from bench.harness import CORPUS_MAP_STATE_JS
 from explorer.config import CORPUS_HOVER_TEXT_MAX
 from explorer.figures.corpus import ROW_ONLY_NOTE
-from tests.e2e.test_corpus_browser import hover_row_one_by_group, write_corpus
+from tests.e2e.test_corpus_browser import hover_row_one_by_group, upload_corpus, write_corpus
 
 pytestmark = pytest.mark.e2e
 
@@ -19,13 +18,7 @@ def test_above_the_hover_text_limit_hover_names_the_row_and_a_click_the_text(
     page, server_url, tmp_path
 ) -> None:
     path = write_corpus(tmp_path / "above-the-limit.parquet", ROWS)
-    page.goto(f"{server_url}/corpus")
-    page.get_by_text("Upload a file").click()
-    page.locator("input[type=file]").set_input_files(str(path))
-    page.wait_for_function(
-        f"() => {{ const s = ({CORPUS_MAP_STATE_JS})(); return s && s.n === {ROWS} && s.canvas; }}",
-        timeout=180_000,
-    )
+    upload_corpus(page, server_url, path, ROWS, timeout=180_000)
     page.get_by_text(ROW_ONLY_NOTE, exact=False).first.wait_for(timeout=30_000)
     hovered = page.evaluate(
         "() => document.querySelector('.js-plotly-plot')._fullData"
