@@ -149,3 +149,25 @@ def test_float16_bytes_are_read_beside_the_texts_and_hashed_on_the_way(tmp_path)
     other = from_frame(read_frame(path.read_bytes(), name=path.name))
     assert fingerprint(other.texts, other.vectors) != key
     assert fingerprint(read.texts, read.vectors.copy()) != key  # hashed the float32 way
+
+
+@pytest.mark.parametrize("with_torch", [True, False])
+def test_float16_widens_to_float32_exactly_with_torch_or_numpy(monkeypatch, with_torch) -> None:
+    """widen: torch's conversion where torch is loaded (the server), numpy's otherwise;
+    every float16 (subnormals, infinities, NaN) comes out as numpy's own cast gives it."""
+    import sys
+
+    from explorer.documents.readers.half import widen
+
+    if with_torch:
+        import torch  # noqa: F401 - loaded, as in the app's server
+    else:
+        monkeypatch.delitem(sys.modules, "torch", raising=False)
+    every = np.arange(2**16, dtype=np.uint16).view(np.float16).reshape(256, 256)
+    readonly = np.frombuffer(every.tobytes(), dtype=np.float16).reshape(256, 256)
+    out = np.full((256, 256), 7.0, dtype=np.float32)
+    widen(readonly, out)
+    assert np.array_equal(out, every.astype(np.float32), equal_nan=True)
+    part = np.zeros((4, 256), dtype=np.float32)
+    widen(readonly[::64], part)  # rows of a strided view
+    assert np.array_equal(part, every[::64].astype(np.float32), equal_nan=True)

@@ -3,17 +3,19 @@
 ``write_parquet(..., vector_dtype="float16")`` stores each row's vector as its
 little-endian float16 bytes (``fixed_size_binary[2d]``, metadata ``"vectors":
 "float16-bytes"``): parquet decodes a list of float16 value by value (3.4 s for
-1,000,000 x 384), these bytes in 0.2 s. Turning them into float32 is numpy's work,
-which lets go of the GIL, so :class:`PendingVectors` does it on a thread while the
-page cleans the texts, and hands over the matrix when asked. It hashes the bytes on
-the way (:func:`read_digest`), so the page's key for the corpus needs no second pass
-over 1.5 GB of float32.
+1,000,000 x 384), these bytes in 0.2 s. Turning them into float32 is torch's or
+numpy's work (:func:`widen`), which lets go of the GIL, so :class:`PendingVectors`
+does it on a thread while the page cleans the texts, and hands over the matrix when
+asked. It hashes the bytes on the way (:func:`read_digest`), so the page's key for the
+corpus needs no second pass over 1.5 GB of float32.
 """
 
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
+import warnings
 import weakref
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -87,6 +89,30 @@ def bytes_block(array: pa.FixedSizeBinaryArray, width: int, label: str) -> NDArr
     return flat.reshape(len(array), width)
 
 
+def widen(half: NDArray[np.float16], out: NDArray[np.float32]) -> None:
+    """Write the float16 ``half`` into the float32 ``out`` of the same shape (exactly).
+
+    When torch is already loaded (the app's server loads the model at start), its
+    vectorised conversion does it on all cores without the GIL: 65,536 x 384 values in
+    10-16 ms, against 80-100 ms for numpy's cast, which ran 5.6 s for a million rows
+    beside the text cleaning. Otherwise numpy's cast.
+
+    Example:
+        >>> out = np.empty((1, 3), dtype=np.float32)
+        >>> widen(np.array([[0.5, -2.0, 65504.0]], dtype=np.float16), out); out.tolist()
+        [[0.5, -2.0, 65504.0]]
+    """
+    torch = sys.modules.get("torch")
+    if torch is None or half.shape != out.shape or not out.flags.c_contiguous:
+        out[...] = half
+        return
+    if not half.flags.c_contiguous:
+        half = np.ascontiguousarray(half)
+    # torch warns that the (read-only) Arrow buffer is not writable; it is only read.
+    warnings.filterwarnings("ignore", "The given NumPy array is not", UserWarning, __name__)
+    torch.from_numpy(out).copy_(torch.from_numpy(half))
+
+
 def unit_again(matrix: NDArray[np.float32], chunk: int = 65_536) -> None:
     """Scale rows whose length is within 1% of 1 back to exactly 1, in place (vectors
     saved as float16 lose about 0.1% of their length), chunk by chunk.
@@ -147,7 +173,7 @@ class PendingVectors:
             block = bytes_block(found.column(0).slice(0, rows - done), width, self._label)
             hasher.update(memoryview(block).cast("B"))
             part = matrix[done : done + len(block)]
-            part[:] = block
+            widen(block, part)
             unit_again(part)  # while the rows are in the cache
             done += len(block)
         if done < rows and not self._stop.is_set():

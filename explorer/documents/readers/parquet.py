@@ -30,6 +30,7 @@ from explorer.documents.readers.half import (
     bytes_block,
     half_bytes_width,
     unit_again,
+    widen,
 )
 from explorer.documents.readers.text import (
     RowCap,
@@ -428,7 +429,7 @@ def _read_columns(
                     matrix = matrices[at] = np.empty((wanted, block.shape[1]), np.float32)
                 if block is None or block.shape[1] != matrix.shape[1]:
                     raise _Irregular(at)
-                matrix[rows : rows + len(block)] = block
+                widen(block, matrix[rows : rows + len(block)])
                 if at in half:  # while the rows are in the cache
                     unit_again(matrix[rows : rows + len(block)])
                 continue
