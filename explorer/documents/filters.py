@@ -84,6 +84,30 @@ def category_of(value: object) -> str:
     return text or MISSING
 
 
+def category_codes(values: Any) -> tuple[NDArray[np.intp], list[str]]:
+    """Each row's :func:`category_of` as a code into a list of names: for a column of
+    text, :func:`category_of` runs once per distinct value (pandas' ``factorize``), not once
+    per row (a million rows: 0.8 s on each rerun).
+
+    Example:
+        >>> import pandas as pd
+        >>> codes, names = category_codes(pd.Series(["cars", None, " cars", "food"]))
+        >>> [names[c] for c in codes]
+        ['cars', '(missing)', 'cars', 'food']
+    """
+    import pandas as pd
+
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        # Only text (or nothing): factorize compares values with ==, which would merge
+        # True with 1, whose categories differ.
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        names = [category_of(value) for value in uniques]
+    else:
+        codes, names = pd.factorize(values.map(category_of))
+        names = list(names)
+    return np.asarray(codes, dtype=np.intp), names
+
+
 def _numbers(values: Any) -> NDArray[np.float64] | None:
     """A column's values as floats (NaN when missing), or ``None`` if not all numbers."""
     import pandas as pd
@@ -114,14 +138,17 @@ def filter_options(corpus: Corpus) -> tuple[list[FilterOption], list[str]]:
                 low, high = float(present.min()), float(present.max())
                 options.append(FilterOption(column, low=low, high=high, whole=whole))
             continue
-        counts = values.map(category_of).value_counts(sort=False)
+        codes, names = category_codes(values)
+        counts: dict[str, int] = {}
+        for name, count in zip(names, np.bincount(codes, minlength=len(names)), strict=True):
+            counts[name] = counts.get(name, 0) + int(count)
         if len(counts) > CORPUS_FILTER_CHOICES:
             notes.append(
                 f"“{column}” has {len(counts):,} distinct values, over the "
                 f"{CORPUS_FILTER_CHOICES:,} a filter lists; it cannot be filtered by."
             )
             continue
-        ranked = sorted(counts.index, key=lambda c: (c == MISSING, -counts[c], c))
+        ranked = sorted(counts, key=lambda c: (c == MISSING, -counts[c], c))
         options.append(FilterOption(column, choices=tuple(ranked)))
     return options, notes
 
@@ -142,7 +169,8 @@ def filter_mask(corpus: Corpus, filters: Sequence[ColumnFilter]) -> NDArray[np.b
             )
         values = corpus.extra[corpus.extra.columns[columns.index(item.column)]]
         if item.values is not None:
-            mask &= values.map(category_of).isin(item.values).to_numpy()
+            codes, names = category_codes(values)
+            mask &= np.isin(np.asarray(names, dtype=object), list(item.values))[codes]
             continue
         numbers = _numbers(values)
         if numbers is None:

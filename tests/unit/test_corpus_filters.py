@@ -265,3 +265,20 @@ def test_rows_in_shapes_match_a_point_by_point_check_for_boxes_and_lassos() -> N
     assert rows_in_shapes(coords, [box]) == in_box
     both = rows_in_shapes(coords, [box, (star_x, star_y)])
     assert both == sorted(set(in_box) | set(expected))
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["cars", " cars", "food", None, float("nan"), "", "  ", "cars"],  # text and gaps
+        [True, 1, 1.0, "1", None, 2.5, "True", False, 0],  # mixed: True == 1 in Python
+        [],
+    ],
+)
+def test_category_codes_match_category_of_row_by_row(cells) -> None:
+    """The filters' categories, taken once per distinct value, are each row's category_of."""
+    import pandas as pd
+
+    values = pd.Series(cells, dtype=object)
+    codes, names = fl.category_codes(values)
+    assert [names[c] for c in codes] == [fl.category_of(v) for v in cells]

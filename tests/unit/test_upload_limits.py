@@ -122,27 +122,29 @@ def test_a_csv_of_two_million_rows_reads_only_the_first_rows(tmp_path) -> None:
     ]
 
 
-def test_uploaded_files_read_the_managers_bytes_not_streamlits_deep_copies(monkeypatch) -> None:
-    """st.file_uploader hands back deep copies: a 778 MB upload was held twice while read."""
+def test_streamlits_deep_copies_of_an_upload_share_its_bytes() -> None:
+    """st.file_uploader deep-copies its files on every run: a 778 MB upload was copied
+    (1 s) and held twice while read. The copies now share the bytes, and stay copies."""
     import copy
-    from types import SimpleNamespace
 
     from streamlit.runtime.uploaded_file_manager import UploadedFile, UploadedFileRec
 
-    from explorer.ui import uploads
+    from explorer.ui import uploads  # installs the sharing copy
 
     data = b"PAR1" + bytes(1_000_000)
-    record = UploadedFileRec(file_id="f1", name="big.parquet", type="", data=data)
-    manager = SimpleNamespace(
-        get_files=lambda session_id, file_ids: [record] * (file_ids == ["f1"])
+    upload = UploadedFile(
+        UploadedFileRec(file_id="f1", name="big.parquet", type="", data=data), None
     )
-    context = SimpleNamespace(uploaded_file_mgr=manager, session_id="s")
-    monkeypatch.setattr(uploads, "get_script_run_ctx", lambda: context)
-    copies = copy.deepcopy([UploadedFile(record, None)])  # what the widget returns
-    assert copies[0].getvalue() is not data
-    (shared,) = uploads.shared_files(copies)
-    assert shared.getvalue() is data and shared.name == "big.parquet" and shared.file_id == "f1"
-    gone = UploadedFile(UploadedFileRec(file_id="f2", name="x.csv", type="", data=b"a"), None)
-    assert uploads.shared_files([gone]) == [gone]  # not in the manager: kept as given
-    monkeypatch.setattr(uploads, "get_script_run_ctx", lambda: None)
-    assert uploads.shared_files(copies) is copies  # outside a script run
+    upload.seek(4)
+    (copied,) = copy.deepcopy([upload])  # what the widget returns
+    assert copied is not upload and copied.getvalue() is data
+    assert (copied.name, copied.file_id, copied.size, copied.tell()) == (
+        "big.parquet",
+        "f1",
+        len(data),
+        4,
+    )
+    copied.seek(0)
+    copied.write(b"XXXX")  # a write copies, as BytesIO does: the upload is untouched
+    assert upload.getvalue() is data and copied.getvalue()[:4] == b"XXXX"
+    assert uploads.share_upload_bytes() is None and UploadedFile.__deepcopy__ is not None
