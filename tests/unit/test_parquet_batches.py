@@ -151,6 +151,25 @@ def test_float16_bytes_are_read_beside_the_texts_and_hashed_on_the_way(tmp_path)
     assert fingerprint(read.texts, read.vectors.copy()) != key  # hashed the float32 way
 
 
+def test_float16_widens_with_numpy_while_torch_is_still_being_imported(monkeypatch) -> None:
+    """A fresh server imports torch on its warm-up thread: an upload read meanwhile saw a
+    partly initialised torch (no from_numpy yet) and failed with an AttributeError."""
+    import importlib.machinery
+    import sys
+    import types
+
+    from explorer.documents.readers.half import widen
+
+    partial = types.ModuleType("torch")
+    partial.__spec__ = importlib.machinery.ModuleSpec("torch", None)
+    partial.__spec__._initializing = True  # what the import system sets until it is done
+    monkeypatch.setitem(sys.modules, "torch", partial)
+    half = np.array([[0.5, -2.0], [65504.0, 0.0]], dtype=np.float16)
+    out = np.zeros((2, 2), dtype=np.float32)
+    widen(half, out)
+    assert out.tolist() == [[0.5, -2.0], [65504.0, 0.0]]
+
+
 @pytest.mark.parametrize("with_torch", [True, False])
 def test_float16_widens_to_float32_exactly_with_torch_or_numpy(monkeypatch, with_torch) -> None:
     """widen: torch's conversion where torch is loaded (the server), numpy's otherwise;
