@@ -307,8 +307,8 @@ def corpus_figure(
         margin={"t": MARGIN_TOP, "b": MARGIN_BOTTOM},
         annotations=layout.annotations,
         legend={"itemsizing": "constant"},
-        # What Streamlit's chart sets for a points/box/lasso selection: given here, its
-        # chart mounts without a second render, which redrew 100,000 points again.
+        # Pan by default, box and lasso from the mode bar; a click selects its point, so
+        # the chart (explorer/ui/map_chart.js) hears it as a selection event.
         dragmode="pan",
         clickmode="event+select",
         uirevision="corpus-map",

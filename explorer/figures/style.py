@@ -92,10 +92,9 @@ def with_data_revision(fig: go.Figure) -> go.Figure:
     """``fig`` with ``layout.datarevision`` set to a digest of what it draws, in place.
 
     Without it Plotly.react takes data arrays as immutable: an array of another identity
-    is new data. Streamlit's chart hands Plotly the same figure twice per rerun (the
-    second time after its theme pass, every array decoded again), so a 100,000-point map
-    was computed and painted twice. With a revision that changes only when the data
-    does, the second pass, and a rerun that re-sends an unchanged map, cost little.
+    is new data, and every figure decoded from JSON has new arrays. With a revision that
+    changes only when the data does, a figure that changes only its layout is not
+    recomputed (a 100,000-point map once was, twice per rerun, in ``st.plotly_chart``).
 
     Example:
         >>> a = with_data_revision(go.Figure(go.Scattergl(x=[1, 2], y=[3, 4])))

@@ -16,6 +16,7 @@ from ``static/`` beside ``app.py``; :func:`install_plotly_js` puts it there.
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 from collections.abc import Callable
@@ -45,8 +46,10 @@ def plotly_js_source() -> Path:
     return Path(plotly.__file__).parent / "package_data" / PLOTLY_JS
 
 
+@functools.cache
 def install_plotly_js(static_dir: Path) -> Path:
-    """Copy Plotly's JavaScript into ``static_dir`` unless the same file is there.
+    """Copy Plotly's JavaScript into ``static_dir`` unless the same file is there; once per
+    process (``app.py`` calls it on every run).
 
     Example:
         >>> import tempfile

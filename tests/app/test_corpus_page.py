@@ -482,8 +482,8 @@ def test_a_big_file_of_vectors_is_released_once_read_and_its_map_stays(app, monk
 def test_a_big_map_draws_one_gl_pixel_per_screen_pixel_and_mounts_once(monkeypatch) -> None:
     """Issue 13 §4: above CORPUS_SHARP_POINTS_MAX the chart's WebGL canvas has a quarter
     of the pixels; the map is the chart that stays mounted (explorer/ui/map_chart.py),
-    keyed once, so a new figure is drawn into it; the layout carries the modes
-    Streamlit's chart would set and a data revision that changes only with what is drawn."""
+    keyed once, so a new figure is drawn into it; the layout carries the modes a
+    selection needs and a data revision that changes only with what is drawn."""
     import explorer.config
     from explorer.ui import corpus as ui
 
