@@ -352,6 +352,10 @@ PARQUET_MAX_UNCOMPRESSED_BYTES = 1024**3
 PARQUET_BATCH_ROWS = 1_000
 PARQUET_BATCH_MAX_ROWS = 65_536
 PARQUET_BATCH_BYTES = 16 * 1024**2
+#: A parquet on disk (a big upload, spooled) is read this many bytes at a time: without
+#: it pyarrow reads each column chunk whole first, a 147 MiB column of 100,000 vectors
+#: held beside the matrix it fills.
+PARQUET_FILE_BUFFER_BYTES = 1024**2
 #: A zip whose files unpack to more than this many times their packed size (and
 #: to over a MB) is refused: text and vectors pack 2-10 times, a zip bomb thousands.
 ZIP_MAX_RATIO = 100

@@ -190,3 +190,65 @@ def test_float16_widens_to_float32_exactly_with_torch_or_numpy(monkeypatch, with
     part = np.zeros((4, 256), dtype=np.float32)
     widen(readonly[::64], part)  # rows of a strided view
     assert np.array_equal(part, every[::64].astype(np.float32), equal_nan=True)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16"])
+def test_a_parquet_on_disk_reads_as_its_bytes_do_even_once_deleted(tmp_path, dtype) -> None:
+    """A big upload is set aside on disk and read from there (ui/uploads.spool_upload):
+    the same frame as from its bytes, a float16 column still read on its thread after
+    the file is deleted (it was opened first), and the size limit still checked."""
+    import pandas as pd
+
+    from explorer.documents.corpus import Corpus
+    from explorer.documents.readers import from_frame, read_frame
+    from explorer.documents.writers import write_parquet
+
+    rng = np.random.default_rng(5)
+    vectors = rng.uniform(2, 3, (5_000, 12)).astype(np.float32)
+    texts = tuple(f"text {i}" + " word" * (i % 7) for i in range(5_000))
+    corpus = Corpus(texts, pd.DataFrame({"theme": [f"t{i % 4}" for i in range(5_000)]}))
+    path = tmp_path / "v.parquet"
+    write_parquet(path, corpus, vectors=vectors, vector_dtype=dtype)
+    from_bytes = from_frame(read_frame(path.read_bytes(), name=path.name))
+    frame = read_frame(path, name=path.name)
+    path.unlink()
+    from_disk = from_frame(frame)
+    assert from_disk.texts == from_bytes.texts == texts
+    np.testing.assert_array_equal(from_disk.vectors, from_bytes.vectors)
+    assert from_disk.extra["theme"].tolist() == from_bytes.extra["theme"].tolist()
+    assert fingerprint(from_disk.texts, from_disk.vectors) == fingerprint(
+        from_bytes.texts, from_bytes.vectors
+    )
+    write_parquet(path, corpus, vectors=vectors, vector_dtype=dtype)
+    with pytest.raises(ValueError, match=r"“v.parquet” is .* KB; the limit is 1000 bytes"):
+        read_frame(path, name=path.name, max_bytes=1_000)
+    with pytest.raises(ValueError, match="read from disk only as a .parquet"):
+        read_frame(path, name="v.csv")
+
+
+def test_a_file_on_disk_that_is_not_parquet_is_refused_by_its_signature(tmp_path) -> None:
+    from explorer.documents.readers import read_frame
+
+    path = tmp_path / "fake.parquet"
+    path.write_bytes(b"%PDF-1.7 not a table")
+    with pytest.raises(ValueError, match="is not a Parquet file: it is a PDF document"):
+        read_frame(path, name=path.name)
+    path.write_bytes(b"PAR1" + bytes(100) + b"PAR1")
+    with pytest.raises(ValueError, match="damaged"):
+        read_frame(path, name=path.name)
+
+
+def test_only_a_parquet_with_a_column_of_vectors_is_taken_for_one() -> None:
+    from explorer.documents.readers import parquet_has_vectors
+
+    texts = pa.table({"text": ["a", "b"], "stars": [1, 2]})
+    lists = pa.table({"text": ["a", "b"], "embedding": [[0.1, 0.2], [0.3, 0.4]]})
+    half = pa.Array.from_buffers(pa.binary(4), 2, [None, pa.py_buffer(np.ones(4, "<f2"))])
+    raw = pa.table({"text": ["a", "b"], "embedding": half}).replace_schema_metadata(
+        {"explorer": '{"vectors": "float16-bytes"}'}
+    )
+    assert not parquet_has_vectors(parquet_of(texts))
+    assert parquet_has_vectors(parquet_of(lists))
+    assert parquet_has_vectors(parquet_of(raw))
+    assert not parquet_has_vectors(parquet_of(lists)[:-12])  # no footer: damaged
+    assert not parquet_has_vectors(b"text\nnot a parquet\n")

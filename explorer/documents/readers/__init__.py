@@ -6,6 +6,7 @@
 * :mod:`~explorer.documents.readers.imported` and :mod:`~explorer.documents.readers.vectors`:
   the Projector's TSV, ``.npy``, ``points.csv`` and zips of them.
 * :mod:`~explorer.documents.readers.files`: which reader for which file.
+* :mod:`~explorer.documents.readers.spool`: a big upload set aside on disk while it is read.
 """
 
 from explorer.documents.readers.columns import from_frame, from_table, from_text
@@ -19,6 +20,8 @@ from explorer.documents.readers.files import (
     load_upload,
     read_vectors,
 )
+from explorer.documents.readers.parquet import parquet_has_vectors
+from explorer.documents.readers.spool import SpooledFile
 from explorer.documents.readers.tables import Frame, Table, read_frame, read_table
 from explorer.documents.readers.text import CORPUS, SEARCH, Limits, decode
 
@@ -27,6 +30,7 @@ __all__ = [
     "SAMPLE_PATH",
     "SAMPLE_SOURCE",
     "SEARCH",
+    "SpooledFile",
     "UPLOAD_TYPES",
     "Frame",
     "Limits",
@@ -39,6 +43,7 @@ __all__ = [
     "load_file",
     "load_sample",
     "load_upload",
+    "parquet_has_vectors",
     "read_frame",
     "read_table",
     "read_vectors",

@@ -19,20 +19,71 @@ import warnings
 import weakref
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from explorer.config import PARQUET_FILE_BUFFER_BYTES
 from explorer.documents.readers.text import damaged_parquet, plural
 from explorer.documents.writers import HALF_BYTES, VECTOR_COLUMN
 
 if TYPE_CHECKING:
     import pyarrow as pa
+    import pyarrow.parquet as pq
+
+#: A parquet's bytes in memory, or the path of a parquet on disk.
+ParquetSource = bytes | Path
 
 #: sha256 of the float16 bytes each matrix was read from, by the matrix's id (and a weak
 #: reference to it, so an array that merely reuses the id is never taken for it).
 _DIGESTS: dict[int, tuple[weakref.ref, bytes]] = {}
+
+
+def open_parquet(source: ParquetSource, **options: Any) -> pq.ParquetFile:
+    """A parquet file on ``source``'s bytes (read in place), or on the file at that path,
+    read ``PARQUET_FILE_BUFFER_BYTES`` at a time (never a whole column chunk at once).
+    ``options`` go to :class:`pyarrow.parquet.ParquetFile`.
+
+    Example:
+        >>> import io, pyarrow as pa, pyarrow.parquet as pq
+        >>> out = io.BytesIO(); pq.write_table(pa.table({"a": [1, 2]}), out)
+        >>> open_parquet(out.getvalue()).metadata.num_rows
+        2
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if isinstance(source, Path):
+        return pq.ParquetFile(
+            pa.OSFile(str(source)), pre_buffer=False, buffer_size=PARQUET_FILE_BUFFER_BYTES,
+            **options,
+        )  # fmt: skip
+    return pq.ParquetFile(pa.BufferReader(source), **options)
+
+
+def source_head(source: ParquetSource, size: int) -> bytes:
+    """The first ``size`` bytes of ``source`` (bytes, or a file's path).
+
+    Example:
+        >>> source_head(b"PAR1 and more", 4)
+        b'PAR1'
+    """
+    if isinstance(source, Path):
+        with source.open("rb") as file:
+            return file.read(size)
+    return bytes(source[:size])
+
+
+def source_size(source: ParquetSource) -> int:
+    """How many bytes ``source`` holds (bytes, or a file's path).
+
+    Example:
+        >>> source_size(b"PAR1")
+        4
+    """
+    return source.stat().st_size if isinstance(source, Path) else len(source)
 
 
 def read_digest(matrix: object) -> bytes | None:
@@ -149,27 +200,25 @@ class PendingVectors:
     """
 
     def __init__(
-        self, data: bytes, *, column: str, rows: int, width: int, batch: int, label: str
+        self, data: ParquetSource, *, column: str, rows: int, width: int, batch: int, label: str
     ) -> None:
         self.shape = (rows, width)
         self._label = label
         self._stop = threading.Event()
+        # Opened here: a file on disk may be deleted once the caller is done with it.
+        parquet = open_parquet(data)
         pool = ThreadPoolExecutor(1, thread_name_prefix="explorer-vectors")
-        self._future = pool.submit(self._read, data, column, batch)
+        self._future = pool.submit(self._read, parquet, column, batch)
         pool.shutdown(wait=False)
 
     def __len__(self) -> int:
         return self.shape[0]
 
-    def _read(self, data: bytes, column: str, batch: int) -> NDArray[np.float32]:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
+    def _read(self, parquet: pq.ParquetFile, column: str, batch: int) -> NDArray[np.float32]:
         rows, width = self.shape
         matrix = np.empty(self.shape, dtype=np.float32)
         hasher = hashlib.sha256()  # the bytes as read: the corpus's key, at no extra pass
         done = 0
-        parquet = pq.ParquetFile(pa.BufferReader(data))
         for found in parquet.iter_batches(batch_size=batch, columns=[column]):
             if self._stop.is_set() or done >= rows:
                 break

@@ -17,6 +17,7 @@ import csv
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -25,7 +26,7 @@ from numpy.typing import NDArray
 from explorer.config import (
     DOC_MAX_CHARS,
 )
-from explorer.documents.readers.half import PendingVectors
+from explorer.documents.readers.half import ParquetSource, PendingVectors, source_size
 from explorer.documents.readers.parquet import read_parquet
 from explorer.documents.readers.text import (
     CORPUS,
@@ -34,6 +35,7 @@ from explorer.documents.readers.text import (
     Limits,
     RowCap,
     check_bytes,
+    check_size,
     corpus_max_bytes,
     corpus_max_rows,
     cut_note,
@@ -340,7 +342,7 @@ def make_frame(
 
 
 def read_frame(
-    data: bytes,
+    data: ParquetSource,
     *,
     name: str,
     max_bytes: int | None = CORPUS.max_bytes,
@@ -355,7 +357,8 @@ def read_frame(
     of vectors (a list per row) and this app's metadata.
 
     Args:
-        data: the file's bytes.
+        data: the file's bytes; for a ``.parquet``, they or the path of the file on disk
+            (read a megabyte at a time, not held in memory).
         name: its name; the suffix says how to read it.
         max_bytes: the largest file taken (``None``: any size, for the command
             line); on a public demo the app's limit is lower (see
@@ -384,15 +387,19 @@ def read_frame(
             f"{quote(name)} is not a {file_types(FRAME_TYPES)} file. Upload documents "
             "as one of these; vectors (.npy, Projector .tsv, .zip) go with their texts."
         )
-    data = bytes(data)
+    if isinstance(data, Path) and kind != ".parquet":
+        raise ValueError(f"{quote(name)} is read from disk only as a .parquet, not as {kind}.")
+    data = data if isinstance(data, Path) else bytes(data)
     if max_bytes is None:
         max_rows = None  # the command line: no limit at all
     elif max_bytes == CORPUS.max_bytes:  # lower on a public demo; texts less than vectors
         max_bytes = corpus_max_bytes(texts=kind != ".parquet")
     if kind == ".parquet":
-        check_bytes(
-            data, label=quote(name), limits=CORPUS.with_limits(max_bytes=max_bytes, max_rows=None)
-        )
+        limits = CORPUS.with_limits(max_bytes=max_bytes, max_rows=None)
+        if isinstance(data, Path):  # a parquet is never blank: it starts with PAR1 or is refused
+            check_size(source_size(data), what=quote(name), limits=limits)
+        else:
+            check_bytes(data, label=quote(name), limits=limits)
         read = read_parquet(data, name, max_rows)
         frame = make_frame(name, read.data, read.metadata, read.list_columns, read.matrices)
         return replace(frame, notes=tuple(read.notes))
