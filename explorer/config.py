@@ -190,6 +190,12 @@ CORPUS_MAX_UPLOAD_MB = 1_024
 #: (Streamlit keeps an upload's bytes while its uploader holds them): the uploader
 #: clears, and the page says which file it shows.
 CORPUS_RELEASE_UPLOAD_MB = 64
+#: A parquet of vectors between CORPUS_RELEASE_UPLOAD_MB and this many MB is set aside on
+#: disk and read from there, its bytes dropped first: the server never holds the file and
+#: its float32 matrix at once (100,000 x 384, 151 MB: peak 1,137 MiB instead of
+#: 1,414-1,531). Bigger ones are read in memory: writing a million float16 rows (774 MB)
+#: took 0.4-1.9 s of the 10 s their map may take, for a peak (3.4 GB) already under 4 GB.
+CORPUS_SPOOL_MAX_MB = 512
 #: Largest table of texts (.txt, .csv, .tsv), in bytes: its rows are embedded here,
 #: at most CORPUS_MAX_ROWS of them.
 CORPUS_MAX_BYTES = 400 * 1024 * 1024

@@ -5,12 +5,18 @@ must not read the file again. One session memo per page keeps each step's
 result (the table, then the corpus for each text column), or its
 ``ValueError``, until other files are chosen. The Corpus page's parsed table is
 dropped once its corpus is built (choosing another column reads the file again).
+
+Big files of vectors do not stay in memory: one read, they are released (the uploader
+clears); a single parquet of them (up to ``CORPUS_SPOOL_MAX_MB``) is first set aside on
+disk and its bytes dropped, then read from there (:func:`spool_upload`).
 """
 
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Callable, Hashable, Sequence
+from pathlib import Path
 from typing import TypeVar
 
 import streamlit as st
@@ -21,6 +27,7 @@ from explorer.config import (
     CORPUS_MAX_PREPARED_ROWS,
     CORPUS_MAX_ROWS,
     CORPUS_RELEASE_UPLOAD_MB,
+    CORPUS_SPOOL_MAX_MB,
     SEARCH_MAX_BYTES,
     SEARCH_MAX_DOCS,
     upload_limit_mb,
@@ -29,17 +36,19 @@ from explorer.documents.corpus import Corpus
 from explorer.documents.readers import (
     UPLOAD_TYPES,
     Frame,
+    SpooledFile,
     from_frame,
     from_table,
     is_vectors_file,
     load_upload,
+    parquet_has_vectors,
     read_frame,
     read_table,
 )
 from explorer.documents.readers.files import SEARCH_UPLOAD_TYPES
 from explorer.documents.shard_upload import read_uploaded
 from explorer.phrases import markdown_escape
-from explorer.ui.cache import attempt, unwrap
+from explorer.ui.cache import attempt, trim_free_memory, unwrap
 
 T = TypeVar("T")
 #: The spinner's words while a file is read (100,000 rows: one or two seconds).
@@ -51,6 +60,10 @@ SEARCH_REFUSED_MB = math.ceil(2 * SEARCH_MAX_BYTES / 1024 / 1024)
 RELEASED_KEY = "_corpus_uploads_released"
 #: Session key: the name of the released file the page shows.
 RELEASED_NAME_KEY = "_corpus_released_name"
+#: Session key: a big parquet of vectors set aside on disk (:class:`SpooledFile`), being read.
+SPOOLED_KEY = "_corpus_spooled"
+#: The uploaded files that share each upload's bytes, by file id (see ``share_upload_bytes``).
+_SHARING: dict[str, weakref.WeakSet[UploadedFile]] = {}
 
 
 def uploader_key() -> str:
@@ -59,32 +72,82 @@ def uploader_key() -> str:
     return "corpus_files" if not released else f"corpus_files_{released}"
 
 
+def drop_upload_bytes(files: Sequence[UploadedFile]) -> None:
+    """Let go of the bytes Streamlit holds for ``files``: its uploaded-file manager's copy
+    (as its chat input does once a message is sent) and every ``UploadedFile`` sharing
+    them, closed. The uploader must not be drawn again under its key (see ``uploader_key``).
+    """
+    context = get_script_run_ctx()
+    remove = getattr(context.uploaded_file_mgr, "remove_file", None) if context else None
+    for file in files:
+        if remove is not None:
+            remove(session_id=context.session_id, file_id=file.file_id)
+        for holder in [*_SHARING.pop(file.file_id, ()), file]:
+            holder.close()
+
+
+def _released(names: Sequence[str], size: int) -> None:
+    """Bump the uploader's key (a fresh, empty one) and name the file the page shows."""
+    st.session_state[RELEASED_KEY] = st.session_state.get(RELEASED_KEY, 0) + 1
+    shown = names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1:,} more files"
+    st.session_state[RELEASED_NAME_KEY] = f"{shown} ({size / 1024 / 1024:,.0f} MB)"
+
+
 def release_upload(
     corpus: Corpus, *, files: Sequence[UploadedFile], size: int, last_key: str
 ) -> None:
     """Over ``CORPUS_RELEASE_UPLOAD_MB``: keep ``corpus`` as the last upload read, drop
-    the ``size`` bytes Streamlit holds for ``files`` (as its chat input does once a
-    message is sent), and rerun with a fresh, empty uploader."""
+    the ``size`` bytes Streamlit holds for ``files``, and rerun with a fresh, empty
+    uploader."""
     if size <= CORPUS_RELEASE_UPLOAD_MB * 1024 * 1024:
         return
-    context = get_script_run_ctx()
-    remove = getattr(context.uploaded_file_mgr, "remove_file", None) if context else None
-    for file in files if remove is not None else ():
-        remove(session_id=context.session_id, file_id=file.file_id)
     names = [file.name for file in files]
+    drop_upload_bytes(files)
     st.session_state[last_key] = corpus
-    st.session_state[RELEASED_KEY] = st.session_state.get(RELEASED_KEY, 0) + 1
-    shown = names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1:,} more files"
-    st.session_state[RELEASED_NAME_KEY] = f"{shown} ({size / 1024 / 1024:,.0f} MB)"
+    _released(names, size)
+    st.rerun()
+
+
+def spool_upload(files: Sequence[UploadedFile]) -> None:
+    """A single parquet of vectors over ``CORPUS_RELEASE_UPLOAD_MB`` and up to
+    ``CORPUS_SPOOL_MAX_MB``: set it aside on disk, drop its bytes from memory and rerun
+    with a fresh, empty uploader (else nothing).
+
+    The file is read from disk a megabyte at a time, so the server never holds the
+    upload's bytes and its matrix of vectors at once (the read's peak is lower by the
+    file's size). It waits under ``SPOOLED_KEY`` until its corpus is built.
+    """
+    single = files[0] if len(files) == 1 else None
+    if single is None or not single.name.lower().endswith(".parquet"):
+        return
+    data = single.getvalue()
+    if not CORPUS_RELEASE_UPLOAD_MB < len(data) / 1024 / 1024 <= CORPUS_SPOOL_MAX_MB:
+        return
+    if not parquet_has_vectors(data):
+        return
+    spooled = SpooledFile(data, name=single.name)
+    del data
+    drop_upload_bytes(files)
+    _released([spooled.name], spooled.size)
+    st.session_state[SPOOLED_KEY] = spooled
     st.rerun()
 
 
 def _copy_sharing_bytes(self: UploadedFile, memo: dict) -> UploadedFile:
     """A deep copy of an uploaded file that shares its bytes (copied on a write, as
-    ``io.BytesIO`` does), at its position."""
-    record = UploadedFileRec(self.file_id, self.name, self.type, self.getvalue())
+    ``io.BytesIO`` does), at its position; both remembered in ``_SHARING``, so that
+    ``drop_upload_bytes`` can close them. A closed file's copy is closed."""
+    data = b"" if self.closed else self.getvalue()
+    record = UploadedFileRec(self.file_id, self.name, self.type, data)
     copied = UploadedFile(record, self._file_urls)
-    copied.seek(self.tell())
+    if self.closed:  # its bytes dropped (drop_upload_bytes)
+        copied.close()
+    else:
+        copied.seek(self.tell())
+        if len(_SHARING) > 256:  # forget the files all gone
+            for gone in [file_id for file_id, files in _SHARING.items() if not files]:
+                _SHARING.pop(gone, None)
+        _SHARING.setdefault(self.file_id, weakref.WeakSet()).update((self, copied))
     memo[id(self)] = copied
     return copied
 
@@ -176,7 +239,26 @@ def corpus_upload(memo_key: str, last_key: str) -> Corpus | None:
         key=uploader_key(),
         max_upload_size=limit_mb,
     )
+    if files:
+        if (spooled := st.session_state.pop(SPOOLED_KEY, None)) is not None:
+            spooled.remove()  # another file chosen before that one was read
+        spool_upload(files)  # a big parquet of vectors: read from disk, next run
     if not files:
+        spooled = st.session_state.get(SPOOLED_KEY)
+        if spooled is not None:
+            memo = upload_memo(memo_key, ("spooled", spooled.path))
+            key = f"corpus_text_column_{spooled.path.name}"
+            try:
+                corpus = _table_corpus(memo, spooled.path, spooled.name, column_key=key)
+            except ValueError:
+                if "choices" not in memo:  # unreadable: nothing more is read from it
+                    spooled.remove()
+                raise
+            if corpus is None:
+                return None
+            st.session_state[last_key] = corpus
+            st.session_state.pop(SPOOLED_KEY).remove()
+            trim_free_memory()  # what reading it freed, back to the system
         last = st.session_state.get(last_key)
         if last is None:
             st.info("Choose a file to map it.", icon="📄")
@@ -199,10 +281,21 @@ def corpus_upload(memo_key: str, last_key: str) -> Corpus | None:
         del everything
         release_upload(corpus, files=files, size=size, last_key=last_key)
         return corpus
-    data, name = single.getvalue(), single.name
+    data = single.getvalue()
+    key = f"corpus_text_column_{single.file_id}"
+    corpus = _table_corpus(memo, data, single.name, column_key=key)
+    if corpus is not None and corpus.vectors is not None:  # nothing more is read from it
+        release_upload(corpus, files=files, size=len(data), last_key=last_key)
+    return corpus
+
+
+def _table_corpus(memo: dict, source: bytes | Path, name: str, *, column_key: str) -> Corpus | None:
+    """The corpus of a table (``source``: its bytes, or a parquet on disk) for the column
+    of documents chosen (a select box under ``column_key`` when there are several);
+    ``None`` while none is chosen. The parsed table goes once its corpus is built."""
 
     def frame() -> Frame:
-        return step(memo, "frame", lambda: read_frame(data, name=name), spinner=READING)
+        return step(memo, "frame", lambda: read_frame(source, name=name), spinner=READING)
 
     if "choices" not in memo:
         table = frame()
@@ -213,18 +306,15 @@ def corpus_upload(memo_key: str, last_key: str) -> Corpus | None:
     columns, guess = memo["choices"]
     column = columns[0]
     if len(columns) > 1:
-        column = column_box(columns, guess, key=f"corpus_text_column_{single.file_id}")
+        column = column_box(columns, guess, key=column_key)
         if column is None:
             st.info("Choose the column that holds the documents.", icon="📄")
             return None
     pick = lambda: from_frame(frame(), text_column=column)  # noqa: E731 - kept in the memo
     try:
-        corpus = step(memo, ("column", column), pick, spinner=READING)
+        return step(memo, ("column", column), pick, spinner=READING)
     finally:
         memo.pop("frame", None)  # the parsed table goes once its corpus is built (or failed)
-    if corpus.vectors is not None:  # a prepared file: nothing more is read from it
-        release_upload(corpus, files=files, size=len(data), last_key=last_key)
-    return corpus
 
 
 def choose_corpus(

@@ -454,19 +454,41 @@ def test_several_parquet_shards_uploaded_together_open_as_one_corpus(app) -> Non
     assert any(w.value.startswith("Read all 30 rows of 3 shards") for w in app.warning)
 
 
-def test_a_big_file_of_vectors_is_released_once_read_and_its_map_stays(app, monkeypatch) -> None:
+def big_parquet(rows: int = 20) -> bytes:
     import pandas as pd
 
     from explorer.documents.writers import parquet_bytes
+
+    texts = tuple(f"{SENTENCES[t]} (copy {i})" for i, t in enumerate(TOPICS * (rows // 5)))
+    vectors = np.random.default_rng(7).normal(size=(rows, 8)).astype(np.float32)
+    return parquet_bytes(Corpus(texts, pd.DataFrame({"n": range(rows)})), vectors=vectors,
+                         model="synthetic")  # fmt: skip
+
+
+def test_a_big_file_of_vectors_is_released_once_read_and_its_map_stays(
+    app, monkeypatch, tmp_path
+) -> None:
+    """Issue 13 §4: a big parquet of vectors is set aside on disk, its bytes dropped from
+    memory, and read from there; the file is deleted once its corpus is built."""
+    import tempfile
+    from pathlib import Path
+
     from explorer.ui import uploads
 
     monkeypatch.setattr(uploads, "CORPUS_RELEASE_UPLOAD_MB", 0)  # every file counts as big
-    texts = tuple(f"{SENTENCES[t]} (copy {i})" for i, t in enumerate(TOPICS * 4))
-    vectors = np.random.default_rng(7).normal(size=(20, 8)).astype(np.float32)
-    data = parquet_bytes(Corpus(texts, pd.DataFrame({"n": range(20)})), vectors=vectors,
-                         model="synthetic")  # fmt: skip
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    sources = []
+    read = uploads.read_frame
+    monkeypatch.setattr(
+        uploads, "read_frame", lambda source, **kw: sources.append(source) or read(source, **kw)
+    )
+    data = big_parquet()
     upload(app, "big.parquet", data)
     assert not app.exception and not app.error
+    ((source,),) = [sources]
+    assert isinstance(source, Path) and source.parent == tmp_path
+    assert source.suffix == ".parquet" and not source.exists()  # read from disk, then deleted
+    assert list(tmp_path.iterdir()) == []
     assert "20 documents" in charts(app)[0]["layout"]["title"]["text"]
     # The uploader is a fresh one, holding nothing; the page says what it shows.
     assert [u.key for u in app.get("file_uploader")] == ["corpus_files_1"]
@@ -477,6 +499,58 @@ def test_a_big_file_of_vectors_is_released_once_read_and_its_map_stays(app, monk
     ) in [c.value for c in app.caption]
     app.selectbox(key="corpus_color").set_value("n").run()  # a rerun keeps the corpus
     assert "20 documents" in charts(app)[0]["layout"]["title"]["text"]
+    assert len(sources) == 1  # and does not read it again
+
+
+def test_a_file_over_the_spool_limit_is_read_in_memory_then_released(app, monkeypatch) -> None:
+    from explorer.ui import uploads
+
+    monkeypatch.setattr(uploads, "CORPUS_RELEASE_UPLOAD_MB", 0)
+    monkeypatch.setattr(uploads, "CORPUS_SPOOL_MAX_MB", 0)  # every file is over it
+    sources = []
+    read = uploads.read_frame
+    monkeypatch.setattr(
+        uploads, "read_frame", lambda source, **kw: sources.append(source) or read(source, **kw)
+    )
+    upload(app, "huge.parquet", big_parquet())
+    assert not app.exception and not app.error
+    assert [type(s) for s in sources] == [bytes]
+    assert "20 documents" in charts(app)[0]["layout"]["title"]["text"]
+    assert [u.key for u in app.get("file_uploader")] == ["corpus_files_1"]  # released
+
+
+def test_a_big_file_that_fails_to_read_from_disk_says_why_and_the_next_one_opens(
+    app, monkeypatch, tmp_path
+) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from explorer.ui import uploads
+
+    monkeypatch.setattr(uploads, "CORPUS_RELEASE_UPLOAD_MB", 0)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    read = uploads.read_frame
+
+    def failing(source, **kw):
+        if isinstance(source, Path) and kw["name"] == "broken.parquet":
+            raise ValueError("“broken.parquet” is damaged: a page of it could not be read.")
+        return read(source, **kw)
+
+    monkeypatch.setattr(uploads, "read_frame", failing)
+    upload(app, "broken.parquet", big_parquet())
+    assert not app.exception
+    errors = [e.value for e in app.error]
+    assert any("“broken.parquet” is damaged" in e for e in errors), errors
+    assert list(tmp_path.iterdir()) == []  # nothing more is read from it: deleted
+    app.run()  # a rerun says it again, without reading
+    assert any("“broken.parquet” is damaged" in e.value for e in app.error)
+    (uploader,) = app.get("file_uploader")
+    assert uploader.key == "corpus_files_1"  # a fresh uploader for the next file
+    uploader.set_value([("good.parquet", big_parquet(30), "application/octet-stream")])
+    settle(app.run())
+    assert not app.exception and not app.error
+    assert "30 documents" in charts(app)[0]["layout"]["title"]["text"]
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_big_map_draws_one_gl_pixel_per_screen_pixel_and_mounts_once(monkeypatch) -> None:

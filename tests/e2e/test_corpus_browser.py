@@ -138,3 +138,29 @@ def hover_row_one_by_group(page) -> tuple[dict, str]:
     hover = page.locator(".hoverlayer .hovertext")
     hover.first.wait_for(timeout=20_000)
     return point, hover.first.text_content()
+
+
+def test_a_big_file_is_read_from_disk_and_its_uploader_clears(page, server_url, tmp_path):
+    """Issue 13 §4: a parquet of vectors over CORPUS_RELEASE_UPLOAD_MB (here 48,000 x 384,
+    about 75 MB) is set aside on disk, its bytes dropped, and read from there: the map
+    draws every row, the uploader comes back empty, the page names the file it shows,
+    and the file set aside is gone."""
+    import glob
+    import tempfile
+
+    from explorer.config import CORPUS_RELEASE_UPLOAD_MB
+
+    rows = 48_000
+    path = write_corpus(tmp_path / "big.parquet", rows)
+    size_mb = path.stat().st_size / 1024 / 1024
+    assert size_mb > CORPUS_RELEASE_UPLOAD_MB
+    state = upload_corpus(page, server_url, path, rows, timeout=240_000)
+    assert f"{rows:,} documents" in state["title"]
+    caption = page.get_by_text(re.compile(r"^Showing big\.parquet \(\d+ MB\): read, then released"))
+    caption.wait_for(timeout=30_000)
+    assert page.locator("[data-testid='stFileUploaderFile']").count() == 0  # emptied
+    assert glob.glob(f"{tempfile.gettempdir()}/explorer-upload-*") == []
+    point = page.evaluate(POINT_XY_JS, 0)  # the corpus read from disk is whole: row 1
+    page.mouse.click(point["x"], point["y"])
+    page.get_by_text("Row 1 and its 10 nearest neighbours").wait_for(timeout=60_000)
+    page.get_by_text("Document 1: about <b>topic</b> A").first.wait_for(timeout=20_000)
