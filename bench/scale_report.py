@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,10 @@ REDRAW_TARGET_ROWS = 100_000
 #: What the page may receive for one map, at 1,000,000 points (MB).
 PAYLOAD_MAX_MB = 40.0
 PAYLOAD_TARGET_ROWS = 1_000_000
+#: The server's peak with 100,000 points loaded and mapped: 1.3 GB, read as 1.3e9 bytes
+#: (1,240 MiB; the stricter of 1.3 GB and 1.3 GiB).
+SERVER_PEAK_MAX_MIB = 1.3e9 / 2**20
+SERVER_PEAK_TARGET_ROWS = 100_000
 
 
 @dataclass
@@ -97,6 +102,13 @@ def checks(sizes: list[SizeResult], browser: BrowserResult | None) -> list[tuple
                 f"{browser.colour_switch_median_s:.2f} s of {len(browser.colour_switch_s)} "
                 f"(target < {redraw:.0f} s)",
                 browser.colour_switch_median_s < redraw,
+            ))  # fmt: skip
+        peak = browser.server_peak_mib
+        if browser.rows == SERVER_PEAK_TARGET_ROWS and math.isfinite(peak):
+            lines.append((
+                f"server peak memory at {browser.rows:,} points, warm server included: "
+                f"{peak:,.0f} MiB (target < 1.3 GB = {SERVER_PEAK_MAX_MIB:,.0f} MiB)",
+                peak < SERVER_PEAK_MAX_MIB,
             ))  # fmt: skip
         if browser.rows >= PAYLOAD_TARGET_ROWS and browser.redraw_payload_mb:
             most = max(browser.redraw_payload_mb + [browser.upload_payload_mb])
