@@ -59,17 +59,12 @@ st.markdown(
 sample = load_sample()
 previous: Corpus | None = st.session_state.get(ACTIVE_KEY)
 source = st.radio(
-    "Corpus",
-    list(SOURCES),
-    format_func=SOURCES.get,
-    key="corpus_source",
-    persist_state="session",
-    horizontal=True,
-    captions=[
+    "Corpus", list(SOURCES), format_func=SOURCES.get, key="corpus_source",
+    persist_state="session", horizontal=True, captions=[
         f"{len(sample)} short documents on {len(set(sample.topics or ()))} topics",
         "your documents, or vectors made elsewhere",
     ],
-)
+)  # fmt: skip
 active = choose_corpus(
     lambda: sample if source == "sample" else corpus_upload(UPLOAD_KEY, UPLOADED_KEY),
     active_key=ACTIVE_KEY,
@@ -195,7 +190,8 @@ if view_choice == "3d":
     coords = projected.coords if projected is not None else coords
     coords_titles = projected.axis_titles if projected is not None else coords_titles
 # The figure is reused while nothing it shows changes (a page switch, another widget).
-layers = {"density": density, "selection": rows_selected, "cluster": chosen_cluster}
+zoom = ui.map_zoom(key, shown.shown if view_choice == "2d" else "3d")
+layers = {"density": density, "selection": rows_selected, "cluster": chosen_cluster, "zoom": zoom}
 drawn = (key, id(coords), color_by, repr(marks_2d), kept.tobytes(), id(clusters), repr(layers))
 figure, color_note = remember(
     FIGURE_KEY,
@@ -210,10 +206,11 @@ with map_slot:
         figure,
         key=ui.CHART_KEY,
         on_select=ui.select_from_chart,
+        on_view=ui.zoom_from_chart,
         config=chart_config(file_stem="corpus-map", sharp_gl=n <= CORPUS_SHARP_POINTS_MAX),
     )
     notes = [*drawing_notes(n), color_note, view.map_caption(corpus, shown, dim)]
-    for note in filter(None, [*notes, ui.names_note(figure, clusters)]):
+    for note in filter(None, [*notes, *ui.figure_notes(figure, clusters)]):
         st.caption(say(note))
 
 if found is not None:

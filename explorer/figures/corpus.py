@@ -60,7 +60,14 @@ from explorer.figures.corpus_points import drawing_notes as drawing_notes
 from explorer.figures.corpus_points import hover_text_shown as hover_text_shown
 from explorer.figures.corpus_points import hover_texts as hover_texts
 from explorer.figures.corpus_points import row_hover as row_hover
-from explorer.figures.corpus_raster import drawn_rows, raster_image
+from explorer.figures.corpus_raster import (
+    ZOOM_NOTE,
+    View,
+    drawn_rows,
+    in_view,
+    raster_image,
+    sampled,
+)
 from explorer.figures.labels import PlotArea, TextLayout, place_line_label
 from explorer.figures.style import (
     LINE_COLOR,
@@ -149,6 +156,8 @@ def corpus_figure(
     kept: NDArray[np.bool_] | None = None,
     clusters: Clusters | None = None,
     layers: Sequence[go.Contour | go.Scattergl] = (),
+    view: View | None = None,
+    revision: str = "corpus-map",
 ) -> go.Figure:
     """The corpus map: every document a point; search hits, a clicked point and its neighbours.
 
@@ -170,6 +179,12 @@ def corpus_figure(
             labels and the hits' numbers).
         layers: more traces drawn over the points, under the marks (density
             contours, a selection; see :mod:`explorer.figures.corpus_layers`).
+        view: above ``CORPUS_POINTS_MAX`` points, the ``((x0, x1), (y0, y1))`` zoomed
+            in to: the image and the points are drawn for it (its rows up to
+            ``CORPUS_SAMPLE_POINTS``, else a seeded sample of them); the layout's
+            ``meta`` says so (``zoom_detail``, ``zoom_note``). Ignored on smaller maps.
+        revision: the layout's ``uirevision``: the browser keeps its zoom while it stays
+            the same (give each map, a corpus in a projection, its own).
 
     Example:
         >>> fig = corpus_figure(np.eye(3)[:, :2], ["a", "<b>b</b>", "c"], title="t",
@@ -185,6 +200,9 @@ def corpus_figure(
         raise ValueError(f"Map coordinates have shape {points.shape}; expected ({n}, 2).")
     x_range = padded_range(points[:, 0], share=0.05) if n else (-1.0, 1.0)
     y_range = padded_range(points[:, 1], share=0.05) if n else (-1.0, 1.0)
+    zoomed = view is not None and sampled(n)
+    if zoomed:
+        x_range, y_range = view
     area = PlotArea(CORPUS_PLOT_WIDTH, height - MARGIN_TOP - MARGIN_BOTTOM)
     layout = TextLayout(x_range, y_range, area)
     rows = [nb.index for nb in neighbours] if selected is not None else []
@@ -277,18 +295,18 @@ def corpus_figure(
         # The marks' text may cover a document's dot; the documents' labels may not.
         layout.add_dots(points, size=point_size(n))
         labels = _document_labels(layout, points, texts)
-    drawn = drawn_rows(n)
-    sampled = not drawn.all()
+    drawn = drawn_rows(n, coords=points, view=view if zoomed else None)
+    as_image = sampled(n)
     keep = np.ones(n, dtype=bool) if kept is None else np.asarray(kept, dtype=bool)
     found = None
     if color is not None and color.categories is not None:
         found = category_groups(color.categories, keep)  # once, for the points and the image
     fig = go.Figure(
-        corpus_traces(points, texts, color, labels, kept, drawn if sampled else None, found)
+        corpus_traces(points, texts, color, labels, kept, drawn if as_image else None, found)
         + list(layers)
         + traces
     )
-    if sampled:  # every point in one image under the sample's points
+    if as_image:  # every point in one image under the sample's points
         groups = raster_groups(color, keep, found)
         fig.update_layout(images=[raster_image(points, groups, x_range=x_range, y_range=y_range)])
     subtitle = (
@@ -311,8 +329,15 @@ def corpus_figure(
         # the chart (explorer/ui/map_chart.js) hears it as a selection event.
         dragmode="pan",
         clickmode="event+select",
-        uirevision="corpus-map",
+        uirevision=revision,
     )
+    if as_image:  # the chart sends its zoom (explorer/ui/map_chart.js): the page redraws it
+        meta = {"zoom_detail": True}
+        if zoomed:
+            inside = int(in_view(points, view).sum())
+            shown = "all" if drawn.sum() == inside else f"{int(drawn.sum()):,}"
+            meta["zoom_note"] = ZOOM_NOTE.format(inside=inside, shown=shown)
+        fig.update_layout(meta=meta)
     if n:
         fig.update_xaxes(title={"text": axis_titles[0]}, range=list(x_range))
         fig.update_yaxes(title={"text": axis_titles[1]}, range=list(y_range))

@@ -16,7 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 from numpy.typing import NDArray
 
-from explorer.config import CORPUS_DENSITY_BINS, CORPUS_HOVER_CHARS, CORPUS_POINTS_MAX
+from explorer.config import CORPUS_DENSITY_BINS, CORPUS_HOVER_CHARS
 from explorer.figures.coloring import MISSING, OTHER_COLOR, Coloring, category_colors
 from explorer.figures.corpus_points import (
     BASE_COLOR,
@@ -30,7 +30,7 @@ from explorer.figures.corpus_points import (
     hover_texts,
     row_hover,
 )
-from explorer.figures.corpus_raster import drawn_rows
+from explorer.figures.corpus_raster import View, drawn_rows, sampled
 from explorer.figures.style import base_layout
 from explorer.phrases import escape, shorten, template_escape
 
@@ -87,12 +87,19 @@ def density_trace(coords: NDArray) -> go.Contour:
 
 
 def rows_trace(
-    coords: NDArray, texts: Sequence[str], rows: Sequence[int], *, name: str, color: str
+    coords: NDArray,
+    texts: Sequence[str],
+    rows: Sequence[int],
+    *,
+    name: str,
+    color: str,
+    view: View | None = None,
 ) -> go.Scattergl:
     """``rows`` drawn over the map as rings (WebGL: a selection may hold them all); hover
     shows their text up to ``CORPUS_HOVER_TEXT_MAX`` rows, else their row alone. Above
     ``CORPUS_POINTS_MAX`` points only the rows among the map's sampled points are drawn
-    (a box around a million points would otherwise draw a million rings).
+    (a box around a million points would otherwise draw a million rings); zoomed in to
+    ``view``, those among the points drawn for it.
 
     Example:
         >>> trace = rows_trace(np.eye(2), ["a", "<b>"], [1], name="selected", color="#000")
@@ -100,9 +107,9 @@ def rows_trace(
         (('&lt;b&gt;',), [2])
     """
     index = np.asarray(rows, dtype=np.int64)
-    if len(coords) > CORPUS_POINTS_MAX:
-        index = index[drawn_rows(len(coords))[index]]
     points = np.asarray(coords, dtype=np.float32)
+    if sampled(len(coords)):
+        index = index[drawn_rows(len(coords), coords=points, view=view)[index]]
     text = hover_text_shown(len(index))
     return go.Scattergl(
         x=points[index, 0],

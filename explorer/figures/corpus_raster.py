@@ -14,7 +14,9 @@ drawn over it from all rows, as on a smaller map.
 from __future__ import annotations
 
 import base64
+import functools
 import io
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -35,25 +37,104 @@ RASTER_NOTE = (
 )
 
 
+#: What the map says when it is zoomed in above ``CORPUS_POINTS_MAX`` points.
+ZOOM_NOTE = (
+    "Zoomed in: {inside:,} documents in view, {shown} drawn as points; the image shows "
+    "every one in view. Double-click the map to see it whole."
+)
+#: A view: the x range and the y range shown, ``((x0, x1), (y0, y1))``.
+View = tuple[tuple[float, float], tuple[float, float]]
+
+
+def sampled(count: int) -> bool:
+    """Whether a map of ``count`` points is drawn as an image with a sample of points.
+
+    Example:
+        >>> sampled(CORPUS_POINTS_MAX), sampled(CORPUS_POINTS_MAX + 1)
+        (False, True)
+    """
+    return count > CORPUS_POINTS_MAX
+
+
 def drawn_rows(
-    count: int, *, limit: int = CORPUS_POINTS_MAX, sample: int = CORPUS_SAMPLE_POINTS
+    count: int,
+    *,
+    coords: NDArray | None = None,
+    view: View | None = None,
+    limit: int | None = None,
+    sample: int | None = None,
 ) -> NDArray[np.bool_]:
     """Which of ``count`` rows are drawn as points: all up to ``limit``, else a seeded
-    sample of ``sample`` (the same rows on every rerun).
+    sample of ``sample`` (the same rows on every rerun). Zoomed in to ``view`` (with the
+    rows' ``coords``): the rows in view, all of them up to ``sample``, else the first
+    ``sample`` of them in one seeded order (a pan keeps the points it still shows).
+    By default ``limit`` is ``CORPUS_POINTS_MAX`` and ``sample`` ``CORPUS_SAMPLE_POINTS``.
 
     Example:
         >>> drawn_rows(3).tolist(), int(drawn_rows(10, limit=4, sample=3).sum())
         ([True, True, True], 3)
+        >>> xy = np.array([[i, 0.0] for i in range(10)])
+        >>> np.flatnonzero(drawn_rows(10, coords=xy, view=((2, 5), (-1, 1)), limit=4)).tolist()
+        [2, 3, 4, 5]
     """
+    limit = CORPUS_POINTS_MAX if limit is None else limit
+    sample = CORPUS_SAMPLE_POINTS if sample is None else sample
     drawn = np.zeros(count, dtype=bool)
     if count <= limit:
         drawn[:] = True
         return drawn
+    if view is not None and coords is not None:
+        inside = in_view(coords, view)
+        if inside.sum() > sample:
+            order = _seeded_order(count)
+            inside[order[np.cumsum(inside[order]) > sample]] = False
+        return inside
     chosen = np.random.default_rng(CORPUS_SAMPLE_SEED).choice(
         count, size=min(sample, count), replace=False
     )
     drawn[chosen] = True
     return drawn
+
+
+@functools.lru_cache(maxsize=2)
+def _seeded_order(count: int) -> NDArray[np.int64]:
+    order = np.random.default_rng(CORPUS_SAMPLE_SEED).permutation(count)
+    order.flags.writeable = False
+    return order
+
+
+def in_view(coords: NDArray, view: View) -> NDArray[np.bool_]:
+    """Which rows of ``coords`` lie in ``view`` (edges included).
+
+    Example:
+        >>> in_view(np.array([[0.0, 0.0], [2.0, 0.5]]), ((0, 1), (0, 1))).tolist()
+        [True, False]
+    """
+    (x0, x1), (y0, y1) = view
+    x, y = coords[:, 0], coords[:, 1]
+    return (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
+
+
+def checked_view(value: object) -> View | None:
+    """A view sent by the browser (``{"x": [x0, x1], "y": [y0, y1]}``), or ``None`` when it
+    is not one: missing, not numbers, not finite, or empty.
+
+    Example:
+        >>> checked_view({"x": [0, 1.5], "y": [-2, 2]}), checked_view({"x": [1, 0], "y": [0, 1]})
+        (((0.0, 1.5), (-2.0, 2.0)), None)
+    """
+    if not isinstance(value, dict):
+        return None
+    ranges = [value.get("x"), value.get("y")]
+    if not all(isinstance(r, list | tuple) and len(r) == 2 for r in ranges):
+        return None
+    numbers = [v for r in ranges for v in r]
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in numbers):
+        return None
+    x0, x1, y0, y1 = map(float, numbers)
+    if not all(map(math.isfinite, (x0, x1, y0, y1))) or x0 >= x1 or y0 >= y1:
+        return None
+    return (x0, x1), (y0, y1)
 
 
 def _rgb(color: str) -> NDArray[np.float64]:
@@ -87,13 +168,18 @@ def raster_image(
     points = np.asarray(coords, dtype=np.float64)
     cells = width * height
     pixel = _pixels(points, x_range=x_range, y_range=y_range, size=size)
+    inside = in_view(points, (x_range, y_range))  # zoomed in: those out of view are left out
     total, best = np.zeros(cells), np.zeros(cells)
     winner = np.zeros(cells, dtype=np.int64)  # the group with the most points in each pixel
     palette = np.zeros((max(len(groups), 1), 3))
     shades: dict[int, NDArray[np.float64]] = {}  # a colour scale's mean colour per pixel
     for group, (rows, colour) in enumerate(groups):
+        shown = inside[rows]
+        rows = rows[shown]
         if not len(rows):
             continue
+        if not isinstance(colour, str):
+            colour = colour[shown]
         where = pixel[rows]
         counts = np.bincount(where, minlength=cells).astype(np.float64)
         if isinstance(colour, str):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Hashable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,7 @@ from explorer.documents.writers import CSV_MIME, parquet_bytes
 from explorer.figures.clusters import NAMES_TRACE, hidden_note, shown_names
 from explorer.figures.corpus import coloring, corpus_figure
 from explorer.figures.corpus_layers import corpus_figure_3d, density_trace, rows_trace
+from explorer.figures.corpus_raster import View, checked_view
 from explorer.figures.style import clicked_index, with_data_revision
 from explorer.links import Param
 from explorer.phrases import markdown_escape as say
@@ -54,6 +56,8 @@ _SELECTION_DRAWN_KEY = "_corpus_selection_drawn"
 #: Session key: the boxes and lassos of the last selection, until the page resolves them
 #: against every row (above CORPUS_POINTS_MAX the map draws only a sample as points).
 _SHAPES_KEY = "_corpus_selection_shapes"
+_ZOOM_KEY = "_corpus_zoom"  # (the map, the view it was zoomed to): above CORPUS_POINTS_MAX
+_ZOOM_MAP_KEY = "_corpus_zoom_map"  # the map on screen
 CLUSTER_TABLE_KEY = "corpus_clusters_table"
 _CLUSTERS_KEY = "_corpus_clusters_shown"  # the clusters on the map shown, by job and map
 
@@ -106,6 +110,32 @@ def select_from_chart() -> None:
         st.session_state[ROW_KEY] = row
     elif not ((event or {}).get("selection") or {}).get("points"):
         st.session_state[SELECTION_KEY] = []
+
+
+@dataclass(frozen=True)
+class MapZoom:
+    """Which map is on screen (its ``uirevision``: a new one starts whole) and the view it
+    is zoomed to (``None``: whole)."""
+
+    revision: str
+    view: View | None = None
+
+
+def zoom_from_chart() -> None:
+    """Chart callback: a zoom or pan of a map drawn as an image (above ``CORPUS_POINTS_MAX``
+    points), or ``None`` for the whole map; a view that is not one is taken as whole."""
+    sent = (st.session_state.get(CHART_KEY) or {}).get("view") or {}
+    view = checked_view(sent.get("view")) if isinstance(sent, dict) else None
+    st.session_state[_ZOOM_KEY] = (st.session_state.get(_ZOOM_MAP_KEY), view)
+
+
+def map_zoom(key: str, method: str) -> MapZoom:
+    """The zoom of the map of corpus ``key`` in ``method``: the view it was zoomed to while
+    on screen; another map (another corpus, projection) starts whole."""
+    revision = f"corpus-map-{key[:16]}-{method}"
+    st.session_state[_ZOOM_MAP_KEY] = revision
+    found = st.session_state.get(_ZOOM_KEY)
+    return MapZoom(revision, found[1] if found and found[0] == revision else None)
 
 
 def selection_rows(count: int, *, coords: NDArray | None = None) -> list[int]:
@@ -272,8 +302,10 @@ def map_figure(
     density: bool,
     selection: list[int],
     cluster: int | None,
+    zoom: MapZoom,
 ) -> tuple[Any, str | None]:
-    """The map (2-D, or 3-D for 3 columns of ``coords``) and its colour note."""
+    """The map (2-D, or 3-D for 3 columns of ``coords``) and its colour note; above
+    ``CORPUS_POINTS_MAX`` points in 2-D, of the part in ``zoom.view`` where zoomed in."""
     values, column = None, color_by
     if color_by == cluster_view.CLUSTER_COLOR and clusters is not None:
         values, column = cluster_view.cluster_categories(clusters), "cluster"
@@ -287,22 +319,27 @@ def map_figure(
             coords, corpus.texts, color=color, kept=filtered, axis_titles=axis_titles, **marks
         ), note
     layers: list = [density_trace(coords[kept])] if density and kept.any() else []
+    view = zoom.view
     if selection:
-        layers.append(rows_trace(coords, corpus.texts, selection, name="selected", color="#e377c2"))
+        layers.append(rows_trace(coords, corpus.texts, selection, name="selected",
+                                 color="#e377c2", view=view))  # fmt: skip
     if cluster is not None and clusters is not None:
         rows = cluster_view.cluster_rows(clusters, cluster)
         layers.append(rows_trace(coords, corpus.texts, rows, name=f"cluster {cluster + 1}",
-                                 color="#111"))  # fmt: skip
+                                 color="#111", view=view))  # fmt: skip
     figure = corpus_figure(
         coords, corpus.texts, color=color, kept=filtered, clusters=clusters, layers=layers,
-        **marks_2d,
+        view=view, revision=zoom.revision, **marks_2d,
     )  # fmt: skip
     return with_data_revision(figure), note
 
 
-def names_note(figure: Any, clusters: Clusters | None) -> str | None:
-    """What the map says when some cluster names found no free spot (2-D only)."""
+def figure_notes(figure: Any, clusters: Clusters | None) -> list[str]:
+    """What the map says of itself: zoomed in (above ``CORPUS_POINTS_MAX`` points), and
+    some cluster names that found no free spot (2-D only)."""
+    meta = getattr(figure.layout, "meta", None)
+    notes = [meta["zoom_note"]] if isinstance(meta, dict) and meta.get("zoom_note") else []
     names = [t for t in figure.data if t.name == NAMES_TRACE]
-    if clusters is None or not names:
-        return None
-    return hidden_note(clusters, len(shown_names(names[0])))
+    if clusters is not None and names:
+        notes.append(hidden_note(clusters, len(shown_names(names[0]))))
+    return [note for note in notes if note]

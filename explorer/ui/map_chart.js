@@ -82,6 +82,18 @@ function selectionOf(event) {
   };
 }
 
+// The axes' ranges a zoom or pan left ({x, y}), null for "the whole map" (autoscale), or
+// undefined when the relayout changed neither (a drag mode, a resize).
+function viewOf(event, layout) {
+  if (!event) return undefined;
+  if (event["xaxis.autorange"] || event["yaxis.autorange"]) return null;
+  const range = (axis) => event[`${axis}.range`] ||
+    (event[`${axis}.range[0]`] !== undefined ? [event[`${axis}.range[0]`], event[`${axis}.range[1]`]] : undefined);
+  const x = range("xaxis"), y = range("yaxis");
+  if (!x && !y) return undefined;
+  return { x: (x || layout.xaxis.range).map(Number), y: (y || layout.yaxis.range).map(Number) };
+}
+
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
   let chart = parentElement.querySelector(":scope > .explorer-map");
@@ -106,6 +118,13 @@ export default function (component) {
         chart.on("plotly_selected", (event) => event && send(selectionOf(event)));
         chart.on("plotly_deselect", () => send({ points: [], point_indices: [], box: [], lasso: [] }));
         chart.on("plotly_doubleclick", () => send({ points: [], point_indices: [], box: [], lasso: [] }));
+        // A map drawn as an image with a sample of points (layout.meta.zoom_detail): a zoom
+        // or pan goes back to the page, which draws the part in view in detail.
+        chart.on("plotly_relayout", (event) => {
+          if (!((chart.layout || {}).meta || {}).zoom_detail) return;
+          const view = viewOf(event, chart.layout);
+          if (view !== undefined) setStateValue("view", { view, at: Date.now() });
+        });
       }
       return drawn;
     })

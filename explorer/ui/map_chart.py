@@ -72,16 +72,21 @@ def map_chart(
     key: str,
     config: dict[str, Any],
     on_select: Callable[[], None],
+    on_view: Callable[[], None] = lambda: None,
 ) -> None:
     """Draw ``figure`` in the chart ``key``, redrawn in place when the figure changes.
 
     A box, lasso or click calls ``on_select`` with ``st.session_state[key]`` holding
-    ``{"selection": {...}}`` as ``st.plotly_chart(on_select=...)`` would.
+    ``{"selection": {...}}`` as ``st.plotly_chart(on_select=...)`` would. When the
+    figure's ``layout.meta.zoom_detail`` is true, a zoom or pan calls ``on_view`` with
+    ``{"view": {"view": {"x": [x0, x1], "y": [y0, y1]}, "at": ...}}`` there (``"view"``:
+    ``None`` for the whole map, after a double click).
     """
     spec = pio.to_json(figure, validate=False)
     _render(
         data={"spec": spec, "config": json.dumps(config)},
         key=key,
-        default={"selection": None},
+        default={"selection": None, "view": None},
         on_selection_change=on_select,
+        on_view_change=on_view,
     )

@@ -609,3 +609,39 @@ def test_above_the_points_limit_a_box_selects_every_row_inside_it(monkeypatch) -
     assert "_corpus_selection_shapes" not in at.session_state  # resolved once
     at.run()
     assert any(h.value == f"{left} selected documents" for h in at.subheader)
+
+
+def test_zoomed_in_above_the_points_limit_the_page_draws_the_view(monkeypatch) -> None:
+    """Issue 13 §5: a map drawn as an image with a sample, zoomed in (the chart's zoom,
+    stored by ui.zoom_from_chart): the page draws the view in detail and says so; a
+    double click (no view) or another projection shows the whole map again."""
+    from explorer.figures import corpus_raster
+
+    monkeypatch.setattr(corpus_raster, "CORPUS_POINTS_MAX", 100)  # 336 points: an image
+    monkeypatch.setattr(corpus_raster, "CORPUS_SAMPLE_POINTS", 60)
+    at = settle(AppTest.from_file(PAGE, default_timeout=240).run())
+    (chart,) = charts(at)
+    assert chart["layout"]["meta"] == {"zoom_detail": True} and chart["layout"]["images"]
+    assert sum(count(t["customdata"]) for t in corpus_traces(at)) == 60  # the sample
+    xs = [x for t in corpus_traces(at) for x in decode(t["x"])]
+    ys = [y for t in corpus_traces(at) for y in decode(t["y"])]
+    view = ((min(xs), (min(xs) + max(xs)) / 2), (min(ys), max(ys)))  # the left half
+    revision = at.session_state["_corpus_zoom_map"]
+    assert chart["layout"]["uirevision"] == revision
+    at.session_state["_corpus_zoom"] = (revision, view)
+    at.run()
+    assert not at.exception and not at.error
+    (chart,) = charts(at)
+    assert tuple(chart["layout"]["xaxis"]["range"]) == view[0]
+    note = chart["layout"]["meta"]["zoom_note"]
+    assert note.startswith("Zoomed in: ") and note in [c.value for c in at.caption]
+    drawn = [x for t in corpus_traces(at) for x in decode(t["x"])]
+    assert all(view[0][0] <= x <= view[0][1] for x in drawn) and len(drawn) > 0
+    at.session_state["_corpus_zoom"] = (revision, None)  # a double click: the whole map
+    at.run()
+    assert "zoom_note" not in charts(at)[0]["layout"]["meta"]
+    at.session_state["_corpus_zoom"] = (revision, view)
+    at.radio(key="corpus_method").set_value("pca").run()  # another map starts whole
+    settle(at)
+    (chart,) = charts(at)
+    assert chart["layout"]["uirevision"] != revision and "zoom_note" not in chart["layout"]["meta"]

@@ -164,3 +164,49 @@ def test_a_big_file_is_read_from_disk_and_its_uploader_clears(page, server_url, 
     page.mouse.click(point["x"], point["y"])
     page.get_by_text("Row 1 and its 10 nearest neighbours").wait_for(timeout=60_000)
     page.get_by_text("Document 1: about <b>topic</b> A").first.wait_for(timeout=20_000)
+
+
+def test_zooming_into_a_map_of_over_100000_points_draws_the_part_in_view(
+    page, server_url, tmp_path
+):
+    """Issue 13 §5: above CORPUS_POINTS_MAX the map is an image with a sample of points;
+    a zoom with Plotly's zoom tool draws the part in view in detail (its image and every
+    row in it as points, up to the sample's size), and a double click shows it whole."""
+    from explorer.config import CORPUS_POINTS_MAX, CORPUS_SAMPLE_POINTS
+
+    rows = CORPUS_POINTS_MAX + 10_000
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(rows, 8)).astype(np.float32)
+    texts = tuple(f"Note {i}" for i in range(rows))
+    path = tmp_path / "many.parquet"
+    write_parquet(path, Dataset(texts=texts, extra=pd.DataFrame(index=range(rows))),
+                  vectors=vectors, model="synthetic")  # fmt: skip
+    state = upload_corpus(page, server_url, path, CORPUS_SAMPLE_POINTS, timeout=240_000)
+    assert f"{rows:,} documents" in state["title"]
+    plot = page.locator(".js-plotly-plot").first
+    plot.scroll_into_view_if_needed()
+    box = plot.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.locator(".modebar-btn[data-title='Zoom']").first.click()
+    centre = page.evaluate(
+        """() => { const p = document.querySelector('.js-plotly-plot');
+        const xa = p._fullLayout.xaxis, ya = p._fullLayout.yaxis, b = p.getBoundingClientRect();
+        return {x: b.left + xa._offset + xa._length / 2, y: b.top + ya._offset + ya._length / 2,
+                w: xa._length, h: ya._length}; }"""
+    )
+    page.mouse.move(centre["x"], centre["y"])
+    page.mouse.down()
+    page.mouse.move(centre["x"] + centre["w"] / 12, centre["y"] + centre["h"] / 12, steps=8)
+    page.mouse.up()
+    note = page.get_by_text(re.compile(r"^Zoomed in: [\d,]+ documents in view, all drawn"))
+    note.wait_for(timeout=60_000)
+    zoomed = page.evaluate(CORPUS_MAP_STATE_JS)
+    assert 0 < zoomed["n"] < CORPUS_SAMPLE_POINTS  # every row in view, as points
+    shown = int(note.text_content().split(": ")[1].split(" ")[0].replace(",", ""))
+    assert zoomed["n"] == shown
+    page.mouse.dblclick(centre["x"], centre["y"])  # the whole map again
+    note.wait_for(state="detached", timeout=60_000)
+    whole = f"s && s.n === {CORPUS_SAMPLE_POINTS}"
+    page.wait_for_function(
+        f"() => {{ const s = ({CORPUS_MAP_STATE_JS})(); return {whole}; }}", timeout=60_000
+    )

@@ -334,3 +334,59 @@ def test_above_the_points_limit_a_selection_rings_only_the_sampled_rows() -> Non
     assert everything.customdata.tolist() == drawn.tolist()  # 50,000 rings, not 100,001
     small = rows_trace(coords[:10], ["t"] * 10, [3, 7], name="selected", color="#e377c2")
     assert small.customdata.tolist() == [4, 8]
+
+
+def test_zoomed_in_above_the_limit_the_view_is_drawn_in_detail() -> None:
+    """Issue 13 §5: a map drawn as an image with a sample, zoomed in (the chart sends its
+    ranges): the image covers the view alone, at full resolution, and the points drawn
+    are every row in view up to CORPUS_SAMPLE_POINTS (a seeded sample of them above)."""
+    from PIL import Image
+
+    from explorer.figures.corpus_layers import rows_trace
+    from explorer.figures.corpus_raster import ZOOM_NOTE, in_view
+
+    n = 1_000_000
+    coords = np.random.default_rng(4).normal(size=(n, 2)).astype(np.float32)
+    whole = corpus_figure(coords, ["t"] * n, title="t", revision="map-a")
+    assert whole.layout.meta == {"zoom_detail": True} and whole.layout.uirevision == "map-a"
+    small_view = ((2.0, 2.6), (-0.3, 0.3))  # some 4,000 rows: all drawn
+    inside = in_view(coords, small_view)
+    fig = corpus_figure(coords, ["t"] * n, title="t", view=small_view, revision="map-a")
+    assert tuple(fig.layout.xaxis.range) == (2.0, 2.6) and tuple(fig.layout.yaxis.range) == (
+        -0.3, 0.3,
+    )  # fmt: skip
+    rows = _decoded(fig.to_plotly_json()["data"][0]["customdata"]) - 1
+    assert sorted(rows.tolist()) == np.flatnonzero(inside).tolist() and 0 < len(rows) < 10_000
+    (image,) = fig.layout.images
+    assert (image.x, image.y, image.sizex) == (2.0, 0.3, pytest.approx(0.6))
+    png = base64.b64decode(image.source.split(",", 1)[1])
+    alpha = np.asarray(Image.open(__import__("io").BytesIO(png)).convert("RGBA"))[..., 3]
+    assert 0 < (alpha > 0).sum() <= inside.sum()  # the rows in view, none clipped onto its edges
+    assert fig.layout.meta["zoom_note"] == ZOOM_NOTE.format(inside=int(inside.sum()), shown="all")
+    big_view = ((-1.0, 1.0), (-1.0, 1.0))  # about 466,000 rows: a sample of them
+    big = corpus_figure(coords, ["t"] * n, title="t", view=big_view)
+    drawn = _decoded(big.to_plotly_json()["data"][0]["customdata"]) - 1
+    assert len(drawn) == CORPUS_SAMPLE_POINTS and in_view(coords[drawn], big_view).all()
+    panned = ((-0.9, 1.1), (-1.0, 1.0))
+    again = _decoded(corpus_figure(coords, ["t"] * n, title="t", view=panned).to_plotly_json()[
+        "data"][0]["customdata"]) - 1  # fmt: skip
+    assert len(set(drawn) & set(again)) > 0.8 * CORPUS_SAMPLE_POINTS  # a pan keeps most
+    assert "50,000 drawn as points" in big.layout.meta["zoom_note"]
+    ring = rows_trace(coords, ["t"] * n, np.flatnonzero(inside), name="s", color="#000",
+                      view=small_view)  # fmt: skip
+    assert sorted(ring.customdata - 1) == np.flatnonzero(inside).tolist()
+    small = corpus_figure(_coords(100), ["t"] * 100, title="t", view=small_view)
+    assert small.layout.meta is None and not small.layout.images  # a small map zooms itself
+
+
+def test_a_view_from_the_browser_is_taken_only_when_it_is_one() -> None:
+    from explorer.figures.corpus_raster import checked_view
+
+    assert checked_view({"x": [0, 2.5], "y": (1, 3)}) == ((0.0, 2.5), (1.0, 3.0))
+    nan, inf = float("nan"), float("inf")
+    for bad in (None, [], {"x": [0, 1]}, {"x": [0, "a"], "y": [0, 1]},
+                {"x": [0, 1, 2], "y": [0, 1]}, {"x": [0, nan], "y": [0, 1]},
+                {"x": [0, 1], "y": [2, 2]}, {"x": "01", "y": [0, 1]},
+                {"x": [0, inf], "y": [0, 1]}, {"x": ["0", 2], "y": [0, 1]},
+                {"x": [False, True], "y": [0, 1]}):  # fmt: skip
+        assert checked_view(bad) is None, bad
