@@ -16,7 +16,8 @@ Run: `.venv/bin/python bench/million.py` (10-20 minutes on 2 cores; `make bench`
       the file uploaded, from the upload finished
       (its request done) to the map drawn with its million points; the server's peak memory
       (VmHWM) and the page payload (websocket bytes from the upload to the map drawn); then
-      a row's neighbours and a search, each from Enter to its table shown;
+      a row's neighbours and a search, each from Enter to its table shown; a zoom with
+      Plotly's zoom tool, from the mouse let go to the part in view drawn;
   (4) UMAP at 1,000,000 is estimated, not run (10-20 minutes): t = b + a * n * ln(n) fitted to
       UMAP's times at two sizes (`--umap-times`, default bench/scale.py's figures in the
       README: 10,000 in 42.3 s and 100,000 in 89.5 s), since NN-descent and the epochs grow
@@ -38,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -184,6 +186,33 @@ def bench_in_process(path: Path, results: dict) -> None:
     )
 
 
+#: JavaScript: the map's plot area in the window's pixels (its centre, width and height).
+PLOT_AREA_JS = """() => { const p = document.querySelector('.js-plotly-plot');
+  p.scrollIntoView({block: 'center'});
+  const xa = p._fullLayout.xaxis, ya = p._fullLayout.yaxis, b = p.getBoundingClientRect();
+  return {x: b.left + xa._offset + xa._length / 2, y: b.top + ya._offset + ya._length / 2,
+          w: xa._length, h: ya._length}; }"""
+
+
+def bench_zoom(page, wait: Callable) -> float:
+    """A quarter of the map's width zoomed into with Plotly's zoom tool: seconds from the
+    mouse let go to the part in view drawn (its caption shown)."""
+    area = page.evaluate(PLOT_AREA_JS)
+    page.mouse.move(area["x"], area["y"])
+    page.locator(".modebar-btn[data-title='Zoom']").first.click()
+    page.mouse.move(area["x"] - area["w"] / 8, area["y"] - area["h"] / 8)
+    page.mouse.down()
+    page.mouse.move(area["x"] + area["w"] / 8, area["y"] + area["h"] / 8, steps=8)
+    zoomed = page.get_by_text("Zoomed in: ", exact=False)
+    start = time.perf_counter()
+    page.mouse.up()
+    wait(page, "zoom", lambda ms: zoomed.wait_for(timeout=ms), 120_000)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(r))")
+    seconds = time.perf_counter() - start
+    say(f"    zoomed in: drawn in {seconds:.2f} s ({zoomed.text_content()[:60]}...)")
+    return seconds
+
+
 def bench_browser(path: Path, n: int, folder: Path, results: dict) -> None:
     """(3) Upload -> map drawn, the server's peak memory, the payload; neighbours, search."""
     from playwright.sync_api import Error as PlaywrightError
@@ -257,6 +286,7 @@ def bench_browser(path: Path, n: int, folder: Path, results: dict) -> None:
                 results["browser_search_s"] = wait(
                     page, "search", lambda ms: hits.wait_for(timeout=ms), 120_000
                 )
+                results["browser_zoom_s"] = bench_zoom(page, wait)
             finally:
                 browser.close()
         results["server_peak_mib"] = peak_memory_mib(server.pid)
@@ -314,6 +344,8 @@ def report(results: dict, errors: list[str]) -> None:
          f"< {PAYLOAD_TARGET_MB} MB: {payload}"),
         ("a row's neighbours in the browser", f"{fmt('browser_neighbours_s', '.1f')} s", ""),
         ("a search in the browser", f"{fmt('browser_search_s', '.1f')} s", ""),
+        ("a zoom in the browser -> the part in view drawn", f"{fmt('browser_zoom_s', '.1f')} s",
+         ""),
         ("UMAP at 1,000,000 (estimated)", f"{fmt('umap_estimate_s', '.0f')} s", ""),
     ]  # fmt: skip
     for step, value, target in lines:

@@ -33,7 +33,8 @@ from explorer.config import (
 RASTER_NOTE = (
     "Above {limit:,} points the map is an image of all {count:,} (darker: more "
     "documents), with {sample:,} of them (a fixed random sample) drawn as points to hover "
-    "and click; a box or lasso selects every document inside it; the row box opens any row."
+    "and click; zoom in to draw the part in view in detail; a box or lasso selects every "
+    "document inside it; the row box opens any row."
 )
 
 
