@@ -125,7 +125,10 @@ def spool_upload(files: Sequence[UploadedFile]) -> None:
         return
     if not parquet_has_vectors(data):
         return
-    spooled = SpooledFile(data, name=single.name)
+    try:
+        spooled = SpooledFile(data, name=single.name)
+    except ValueError:  # no room on disk: read in memory, as a bigger file is
+        return
     del data
     drop_upload_bytes(files)
     _released([spooled.name], spooled.size)

@@ -519,6 +519,25 @@ def test_a_file_over_the_spool_limit_is_read_in_memory_then_released(app, monkey
     assert [u.key for u in app.get("file_uploader")] == ["corpus_files_1"]  # released
 
 
+def test_a_disk_with_no_room_for_a_big_file_reads_it_in_memory(app, monkeypatch) -> None:
+    from explorer.ui import uploads
+
+    def no_room(data, *, name):
+        raise ValueError(f"Could not set aside {name!r}: No space left on device.")
+
+    monkeypatch.setattr(uploads, "CORPUS_RELEASE_UPLOAD_MB", 0)
+    monkeypatch.setattr(uploads, "SpooledFile", no_room)
+    sources = []
+    read = uploads.read_frame
+    monkeypatch.setattr(
+        uploads, "read_frame", lambda source, **kw: sources.append(source) or read(source, **kw)
+    )
+    upload(app, "big.parquet", big_parquet())
+    assert not app.exception and not app.error
+    assert [type(s) for s in sources] == [bytes]
+    assert "20 documents" in charts(app)[0]["layout"]["title"]["text"]
+
+
 def test_a_big_file_that_fails_to_read_from_disk_says_why_and_the_next_one_opens(
     app, monkeypatch, tmp_path
 ) -> None:
