@@ -80,8 +80,7 @@ bench: dev chromium
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/ask.py
 	$(BIN)/python bench/clusters.py
-	$(BIN)/python bench/scale.py
-	$(BIN)/python bench/million.py
+	$(BIN)/python bench/scale.py --million
 
 # Refit the toy model after editing explorer/data/toy_phrases.csv.
 toy-model: install
