@@ -69,6 +69,7 @@ from explorer.figures.corpus_raster import (
     sampled,
 )
 from explorer.figures.labels import PlotArea, TextLayout, place_line_label
+from explorer.figures.marks import distance_label
 from explorer.figures.style import (
     LINE_COLOR,
     base_layout,
@@ -227,15 +228,7 @@ def corpus_figure(
             )
             if spot is not None:
                 layout.annotations.append(
-                    {
-                        "x": spot[0],
-                        "y": spot[1],
-                        "text": text,
-                        "showarrow": False,
-                        "font": {"size": DISTANCE_FONT, "color": "#333"},
-                        "bgcolor": "rgba(255, 255, 255, 0.75)",
-                        "name": "distance label",
-                    }
+                    distance_label(spot, text, hovertext=escape(space), font_size=DISTANCE_FONT)
                 )
         traces.append(
             go.Scatter(

@@ -14,6 +14,7 @@ from explorer.figures.labels import (
     place_line_label,
     text_size,
 )
+from explorer.figures.marks import distance_label
 from explorer.figures.style import (
     FOCUS_SIZE,
     LINE_COLOR,
@@ -64,9 +65,8 @@ MARGIN_BOTTOM = 68
 CHART_SIDES = 106
 #: Font size of a line's ``d=`` label, px.
 DISTANCE_FONT = 12
-#: Name of the annotations that label lines, and of the trace whose invisible
-#: markers give the hover of lines whose label found no free spot.
-DISTANCE_LABEL = "distance label"
+#: Name of the trace whose invisible markers give the hover of lines whose ``d=`` label
+#: found no free spot (the labels are named ``style.DISTANCE_LABEL``).
 DISTANCE_HOVER_TRACE = "distance hover"
 FOCUS_TRACE = "focus"
 
@@ -212,17 +212,7 @@ def _place_distances(scene: Scene, layout: TextLayout) -> tuple[list[tuple[float
             details.append(detail)
             continue
         layout.annotations.append(
-            {
-                "x": spot[0],
-                "y": spot[1],
-                "text": f"d={d:.2f}",
-                "hovertext": detail,
-                "showarrow": False,
-                "font": {"size": DISTANCE_FONT, "color": "#333"},
-                "bgcolor": "rgba(255, 255, 255, 0.85)",
-                "borderpad": 2,
-                "name": DISTANCE_LABEL,
-            }
+            distance_label(spot, f"d={d:.2f}", hovertext=detail, font_size=DISTANCE_FONT)
         )
     return middles, details
 
