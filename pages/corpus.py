@@ -72,8 +72,8 @@ active = choose_corpus(
 )
 if active is None:
     stop_page(SHARE_NOTE)
-if active is not previous and active.coords is not None:
-    st.session_state["corpus_method"] = view.FROM_FILE  # a file's own map first
+if active is not previous and (previous is not None or active.coords is not None):
+    st.session_state["corpus_method"] = view.default_method(active)  # not the last one's
 if source == "upload" and active.source != SAMPLE_SOURCE:
     st.session_state[UPLOADED_KEY] = active
 

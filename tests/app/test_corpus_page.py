@@ -465,6 +465,18 @@ def big_parquet(rows: int = 20) -> bytes:
                          model="synthetic")  # fmt: skip
 
 
+def spy_reads(monkeypatch) -> list:
+    """What the Corpus page's uploads read from, in order (bytes, or a path on disk)."""
+    from explorer.ui import uploads
+
+    sources = []
+    read = uploads.read_frame
+    monkeypatch.setattr(
+        uploads, "read_frame", lambda source, **kw: sources.append(source) or read(source, **kw)
+    )
+    return sources
+
+
 def test_a_big_file_of_vectors_is_released_once_read_and_its_map_stays(
     app, monkeypatch, tmp_path
 ) -> None:
@@ -477,11 +489,7 @@ def test_a_big_file_of_vectors_is_released_once_read_and_its_map_stays(
 
     monkeypatch.setattr(uploads, "CORPUS_RELEASE_UPLOAD_MB", 0)  # every file counts as big
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    sources = []
-    read = uploads.read_frame
-    monkeypatch.setattr(
-        uploads, "read_frame", lambda source, **kw: sources.append(source) or read(source, **kw)
-    )
+    sources = spy_reads(monkeypatch)
     data = big_parquet()
     upload(app, "big.parquet", data)
     assert not app.exception and not app.error
@@ -507,11 +515,7 @@ def test_a_file_over_the_spool_limit_is_read_in_memory_then_released(app, monkey
 
     monkeypatch.setattr(uploads, "CORPUS_RELEASE_UPLOAD_MB", 0)
     monkeypatch.setattr(uploads, "CORPUS_SPOOL_MAX_MB", 0)  # every file is over it
-    sources = []
-    read = uploads.read_frame
-    monkeypatch.setattr(
-        uploads, "read_frame", lambda source, **kw: sources.append(source) or read(source, **kw)
-    )
+    sources = spy_reads(monkeypatch)
     upload(app, "huge.parquet", big_parquet())
     assert not app.exception and not app.error
     assert [type(s) for s in sources] == [bytes]
@@ -527,11 +531,7 @@ def test_a_disk_with_no_room_for_a_big_file_reads_it_in_memory(app, monkeypatch)
 
     monkeypatch.setattr(uploads, "CORPUS_RELEASE_UPLOAD_MB", 0)
     monkeypatch.setattr(uploads, "SpooledFile", no_room)
-    sources = []
-    read = uploads.read_frame
-    monkeypatch.setattr(
-        uploads, "read_frame", lambda source, **kw: sources.append(source) or read(source, **kw)
-    )
+    sources = spy_reads(monkeypatch)
     upload(app, "big.parquet", big_parquet())
     assert not app.exception and not app.error
     assert [type(s) for s in sources] == [bytes]
@@ -664,3 +664,20 @@ def test_zoomed_in_above_the_points_limit_the_page_draws_the_view(monkeypatch) -
     settle(at)
     (chart,) = charts(at)
     assert chart["layout"]["uirevision"] != revision and "zoom_note" not in chart["layout"]["meta"]
+
+
+def test_a_new_corpus_opens_in_its_own_default_projection(app, monkeypatch) -> None:
+    """The sample opens in UMAP; a corpus uploaded next that is over CORPUS_UMAP_FIRST_MAX
+    opens in PCA (UMAP a click away), not in the UMAP the sample was shown in: a UMAP of
+    100,000 points would start unasked."""
+    from explorer.documents import corpus_view as view
+
+    assert app.radio(key="corpus_method").value == "umap"
+    monkeypatch.setattr(view, "CORPUS_UMAP_FIRST_MAX", 10)
+    upload(app, "twenty.parquet", big_parquet())
+    assert not app.exception and not app.error
+    assert app.radio(key="corpus_method").value == "pca"
+    assert "PCA" in charts(app)[0]["layout"]["title"]["text"]
+    app.radio(key="corpus_method").set_value("umap").run()  # chosen: kept on a rerun
+    settle(app)
+    assert app.radio(key="corpus_method").value == "umap"
