@@ -197,7 +197,7 @@ def read_parquet(data: ParquetSource, name: str, max_rows: int | None | RowCap) 
         while True:
             try:
                 table, matrices, rows = _read_batches(
-                    data, max_rows, label, notes, slow, metadata=metadata
+                    data, max_rows, label, notes, slow, schema=schema, metadata=metadata
                 )
                 break
             except _Irregular as irregular:  # rows of other widths, or nulls: cell by cell
@@ -364,6 +364,7 @@ def _read_batches(
     notes: list[str],
     slow: set[int],
     *,
+    schema: pa.Schema,
     metadata: Mapping[str, Any],
 ) -> tuple[pa.Table, dict[int, NDArray[np.float32]], int]:
     """The first ``max_rows`` rows (``None``: all, cut nowhere), batch by batch, text cells
@@ -378,7 +379,6 @@ def _read_batches(
     """
     import pyarrow as pa
 
-    schema = open_parquet(data).schema_arrow
     texts = [
         f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
     ]
