@@ -6,7 +6,7 @@ result (the table, then the corpus for each text column), or its
 ``ValueError``, until other files are chosen. The Corpus page's parsed table is
 dropped once its corpus is built (choosing another column reads the file again).
 
-Big files of vectors do not stay in memory: one read, they are released (the uploader
+Big files of vectors do not stay in memory: once read, they are released (the uploader
 clears); a single parquet of them (up to ``CORPUS_SPOOL_MAX_MB``) is first set aside on
 disk and its bytes dropped, then read from there (:func:`spool_upload`).
 """
